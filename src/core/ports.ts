@@ -1,0 +1,142 @@
+/**
+ * The ports the core talks through. `src/store`, `src/queue` and the adapters implement
+ * them; the core never sees mongoose, BullMQ or a chat SDK.
+ */
+import type {
+  AuditEntry, Consortium, Interest, Member, Organisation, Task, Tender, Workspace, WorkspaceSettings,
+} from './domain.js';
+import type { Platform } from './command.js';
+import type { Reply } from './reply.js';
+
+/** A condition on one field: equality, or one of a few comparisons. */
+export type Cond<V> = V | { in: readonly V[] } | { ne: V } | { lt: V } | { lte: V } | { gt: V } | { gte: V } | { exists: boolean };
+
+type Elem<V> = NonNullable<V> extends readonly (infer E)[] ? E : NonNullable<V>;
+
+/**
+ * A filter on a record type. Keys are field names or dotted paths into sub-documents;
+ * values are plain data (never operators built from user text: the store wraps them).
+ */
+export type Filter<T> = { [K in keyof T & string]?: Cond<Elem<T[K]>> } & {
+  [path: `${string}.${string}`]: Cond<string | number | boolean | Date> | undefined;
+};
+
+export interface FindOptions {
+  sort?: Record<string, 1 | -1>;
+  limit?: number;
+  skip?: number;
+}
+
+export type WriteResult<T> = { ok: true; value: T } | { ok: false; error: 'duplicate' | 'invalid'; message: string };
+
+/** Array edits applied with an update, on top of `$set`. */
+export interface ArrayEdits {
+  push?: Record<string, unknown>;
+  pull?: Record<string, unknown>;
+  addToSet?: Record<string, unknown>;
+  inc?: Record<string, number>;
+  unset?: string[];
+}
+
+/** A collection already scoped to one workspace: reads and writes cannot leave it. */
+export interface Collection<T> {
+  findOne(filter: Filter<T>): Promise<T | null>;
+  find(filter: Filter<T>, opts?: FindOptions): Promise<T[]>;
+  count(filter: Filter<T>): Promise<number>;
+  insert(doc: Omit<T, 'workspaceId'>): Promise<WriteResult<T>>;
+  /** Updates the first match and returns it as it is afterwards (null when nothing matched). */
+  update(filter: Filter<T>, set: Partial<Omit<T, 'workspaceId'>>, edits?: ArrayEdits): Promise<WriteResult<T | null>>;
+  updateMany(filter: Filter<T>, set: Partial<Omit<T, 'workspaceId'>>): Promise<number>;
+  delete(filter: Filter<T>): Promise<number>;
+}
+
+export type RefKind = 'T' | 'C' | 'K';
+
+/** The last match run for a tender, so `propose <tender> <n>` can act on it. */
+export interface MatchRun {
+  workspaceId: string;
+  tenderRef: string;
+  by: string;
+  at: Date;
+  pool: 'interested' | 'directory';
+  excluded: string[];
+  proposals: { members: string[]; lead: string; score: number }[];
+}
+
+export interface CalendarToken {
+  workspaceId: string;
+  userId: string;
+  token: string;
+  createdAt: Date;
+}
+
+/** A delivered (or claimed) nudge; its unique `key` makes delivery happen once. */
+export interface NudgeRecord {
+  workspaceId: string;
+  key: string;
+  kind: string;
+  subject: string;
+  dueAt: Date;
+  claimedAt: Date;
+  deliveredAt?: Date;
+  attempts: number;
+}
+
+export interface WorkspaceData {
+  readonly workspaceId: string;
+  orgs: Collection<Organisation>;
+  members: Collection<Member>;
+  tenders: Collection<Tender>;
+  interests: Collection<Interest>;
+  consortia: Collection<Consortium>;
+  tasks: Collection<Task>;
+  audit: Collection<AuditEntry>;
+  matches: Collection<MatchRun>;
+  calendarTokens: Collection<CalendarToken>;
+  nudges: Collection<NudgeRecord>;
+  /** Next short reference of a kind (`T-12`), from an atomic per-workspace counter. */
+  nextRef(kind: RefKind): Promise<string>;
+}
+
+export interface WorkspaceDirectory {
+  get(id: string): Promise<Workspace | null>;
+  /** Returns the workspace, creating it with default settings the first time. */
+  ensure(id: string, platform: Platform, name: string, firstCoordinator?: string): Promise<Workspace>;
+  updateSettings(id: string, set: Partial<WorkspaceSettings>): Promise<Workspace | null>;
+  list(): Promise<Workspace[]>;
+}
+
+export interface Store {
+  workspaces: WorkspaceDirectory;
+  scoped(workspaceId: string): WorkspaceData;
+  /** Finds the owner of a calendar token (tokens are secret and unique across workspaces). */
+  calendarOwner(token: string): Promise<CalendarToken | null>;
+}
+
+/**
+ * Schedules nudges. Implementations must not throw when the queue is down: MongoDB holds
+ * the truth and a sweeper restores the schedule, so a failure only delays a nudge.
+ */
+export interface Scheduler {
+  taskChanged(workspaceId: string, taskRef: string): Promise<void>;
+  consortiumChanged(workspaceId: string, consortiumRef: string): Promise<void>;
+}
+
+/** Who a message goes to. */
+export type Recipient = { kind: 'user'; userId: string } | { kind: 'conversation'; conversationId: string };
+
+/** Delivers messages outside the request/response cycle. Each chat adapter implements it. */
+export interface Notifier {
+  send(workspace: Workspace, to: Recipient, message: Reply, meta?: { dueAt?: Date; key?: string }): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Long work (matching) runs through this, so a caller can report its time. */
+export interface Metrics {
+  observeMatch?(seconds: number, outcome: string): void;
+}

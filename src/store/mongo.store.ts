@@ -1,0 +1,154 @@
+/**
+ * The MongoDB implementation of the core's Store port: one connection, models registered
+ * on it, and a scoped data view per workspace.
+ */
+import { randomUUID } from 'node:crypto';
+import mongoose, { type Connection } from 'mongoose';
+import type { Platform } from '../core/command.js';
+import { DEFAULT_WEIGHTS, type Workspace, type WorkspaceSettings } from '../core/domain.js';
+import type { CalendarToken, RefKind, Store, WorkspaceData, WorkspaceDirectory } from '../core/ports.js';
+import { counterSchema, tenantSchemas, workspaceSchema } from './schemas.js';
+import { ScopedCollection, type AnyModel } from './scoped.collection.js';
+
+type Models = { [K in keyof typeof tenantSchemas]: AnyModel };
+
+export interface MongoStoreOptions {
+  /** Create indexes at connect (on in development and tests; production runs them once). */
+  autoIndex?: boolean;
+}
+
+export class MongoStore implements Store {
+  readonly workspaces: WorkspaceDirectory;
+  private readonly models: Models;
+  private readonly counters: AnyModel;
+  private readonly workspaceModel: AnyModel;
+
+  private constructor(readonly connection: Connection) {
+    this.models = Object.fromEntries(
+      Object.entries(tenantSchemas).map(([name, schema]) => [name, connection.model(name, schema as mongoose.Schema)]),
+    ) as unknown as Models;
+    this.counters = connection.model('Counter', counterSchema as mongoose.Schema) as unknown as AnyModel;
+    this.workspaceModel = connection.model('Workspace', workspaceSchema as mongoose.Schema) as unknown as AnyModel;
+    this.workspaces = new MongoWorkspaces(this.workspaceModel);
+  }
+
+  static async connect(uri: string, opts: MongoStoreOptions = {}): Promise<MongoStore> {
+    const connection = mongoose.createConnection(uri, {
+      autoIndex: false,
+      serverSelectionTimeoutMS: 5000,
+      sanitizeFilter: true,
+    } as mongoose.ConnectOptions);
+    await connection.asPromise();
+    const store = new MongoStore(connection);
+    if (opts.autoIndex !== false) await store.createIndexes();
+    return store;
+  }
+
+  async createIndexes(): Promise<void> {
+    for (const model of [...Object.values(this.models), this.workspaceModel]) {
+      await model.createIndexes();
+    }
+  }
+
+  scoped(workspaceId: string): WorkspaceData {
+    if (typeof workspaceId !== 'string' || workspaceId === '') throw new Error('a workspace id is required');
+    const m = this.models;
+    const counters = this.counters;
+    return {
+      workspaceId,
+      orgs: new ScopedCollection(m.Organisation, workspaceId),
+      members: new ScopedCollection(m.Member, workspaceId),
+      tenders: new ScopedCollection(m.Tender, workspaceId),
+      interests: new ScopedCollection(m.Interest, workspaceId),
+      consortia: new ScopedCollection(m.Consortium, workspaceId),
+      tasks: new ScopedCollection(m.Task, workspaceId),
+      audit: new ScopedCollection(m.AuditEntry, workspaceId),
+      matches: new ScopedCollection(m.MatchRun, workspaceId),
+      calendarTokens: new ScopedCollection(m.CalendarToken, workspaceId),
+      nudges: new ScopedCollection(m.NudgeRecord, workspaceId),
+      async nextRef(kind: RefKind): Promise<string> {
+        const doc = await counters
+          .findOneAndUpdate({ _id: `${workspaceId}:${kind}` }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
+          .lean();
+        return `${kind}-${doc?.seq ?? 1}`;
+      },
+    };
+  }
+
+  async calendarOwner(token: string): Promise<CalendarToken | null> {
+    if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{16,100}$/.test(token)) return null;
+    // Tokens are looked up across workspaces by design (the URL carries no workspace), so this
+    // one read goes to the driver directly, past the tenant plugin.
+    const doc = await this.models.CalendarToken.collection.findOne({ token });
+    return doc ? ({ workspaceId: doc.workspaceId, userId: doc.userId, token: doc.token, createdAt: doc.createdAt } as CalendarToken) : null;
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.connection.db?.admin().command({ ping: 1 });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+}
+
+export function defaultSettings(firstCoordinator?: string): WorkspaceSettings {
+  return {
+    timezone: 'Europe/London',
+    hoursStart: '09:00',
+    hoursEnd: '17:30',
+    holidays: 'england-and-wales',
+    coordinators: firstCoordinator ? [firstCoordinator] : [],
+    weights: { ...DEFAULT_WEIGHTS },
+    nudges: true,
+    nudgesOffFor: [],
+    reminderDays: [7, 3, 1],
+    planTemplate: null,
+    retentionMonths: 24,
+  };
+}
+
+class MongoWorkspaces implements WorkspaceDirectory {
+  constructor(private readonly model: AnyModel) {}
+
+  private static out(doc: (Workspace & { _id?: string }) | null): Workspace | null {
+    if (!doc) return null;
+    return { id: doc.id, platform: doc.platform, name: doc.name, settings: doc.settings };
+  }
+
+  async get(id: string): Promise<Workspace | null> {
+    if (typeof id !== 'string') return null;
+    return MongoWorkspaces.out(await this.model.findById(id).lean());
+  }
+
+  async ensure(id: string, platform: Platform, name: string, firstCoordinator?: string): Promise<Workspace> {
+    const existing = await this.get(id);
+    if (existing) return existing;
+    try {
+      await this.model.create({ _id: id, id, platform, name, settings: defaultSettings(firstCoordinator) });
+    } catch (err) {
+      // Two first requests can race; the loser reads the winner's record.
+      if ((err as { code?: number }).code !== 11000) throw err;
+    }
+    const ws = await this.get(id);
+    if (!ws) throw new Error(`workspace ${id} vanished`);
+    return ws;
+  }
+
+  async updateSettings(id: string, set: Partial<WorkspaceSettings>): Promise<Workspace | null> {
+    const $set = Object.fromEntries(Object.entries(set).map(([k, v]) => [`settings.${k}`, v]));
+    return MongoWorkspaces.out(await this.model.findByIdAndUpdate(id, { $set }, { returnDocument: 'after', runValidators: true }).lean());
+  }
+
+  async list(): Promise<Workspace[]> {
+    const docs = await this.model.find({}).lean();
+    return docs.map((d) => MongoWorkspaces.out(d)).filter((w): w is Workspace => w !== null);
+  }
+}
+
+export const newToken = (): string => randomUUID().replace(/-/g, '') + randomUUID().replace(/-/g, '').slice(0, 8);

@@ -1,0 +1,163 @@
+/**
+ * The one mechanism that scopes data to a workspace: a collection bound to a workspace id
+ * adds it to every filter and every document, and turns the core's plain filters into
+ * MongoDB queries without ever letting an operator come from data.
+ */
+import mongoose, { type Model } from 'mongoose';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the core's record types are checked at the port; mongoose's generic document types add nothing here
+export type AnyModel = Model<any>;
+import type { ArrayEdits, Collection, Filter, FindOptions, WriteResult } from '../core/ports.js';
+
+export class StoreError extends Error {
+  readonly code = 'STORE_BAD_QUERY';
+}
+
+const ops = { in: '$in', ne: '$ne', lt: '$lt', lte: '$lte', gt: '$gt', gte: '$gte', exists: '$exists' } as const;
+const fieldName = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/;
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !(v instanceof Date) && !Array.isArray(v);
+}
+
+function checkValue(v: unknown): unknown {
+  if (isPlainObject(v)) throw new StoreError('a filter value must be plain data');
+  if (Array.isArray(v)) return v.map(checkValue);
+  return v;
+}
+
+/** Translates a core filter into a MongoDB filter for one workspace. */
+export function toQuery(workspaceId: string, filter: Record<string, unknown>): Record<string, unknown> {
+  const q: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(filter)) {
+    if (value === undefined) continue;
+    if (!fieldName.test(key) || key === 'workspaceId') throw new StoreError(`bad filter field ${JSON.stringify(key)}`);
+    if (isPlainObject(value)) {
+      const entries = Object.entries(value);
+      const [op, arg] = entries[0] ?? [];
+      if (entries.length !== 1 || !op || !(op in ops)) throw new StoreError(`bad condition on ${key}`);
+      // Operators built here are ours, so mark them trusted for sanitizeFilter.
+      q[key] = mongoose.trusted({ [ops[op as keyof typeof ops]]: checkValue(arg) });
+    } else {
+      q[key] = checkValue(value);
+    }
+  }
+  q.workspaceId = workspaceId;
+  return q;
+}
+
+function checkSet(set: Record<string, unknown>): Record<string, unknown> {
+  for (const key of Object.keys(set)) {
+    if (!fieldName.test(key) || key === 'workspaceId') throw new StoreError(`bad field ${JSON.stringify(key)}`);
+  }
+  return set;
+}
+
+/** Readable text for a mongoose validation error: "income: must be at least 0". */
+export function describeValidation(err: unknown): string | null {
+  if (err instanceof mongoose.Error.ValidationError) {
+    return Object.values(err.errors)
+      .map((e) => `${e.path}: ${friendly(e)}`)
+      .join('; ');
+  }
+  if (err instanceof mongoose.Error.CastError) return `${err.path}: not a valid ${err.kind}`;
+  return null;
+}
+
+function friendly(e: mongoose.Error.ValidatorError | mongoose.Error.CastError): string {
+  if (e instanceof mongoose.Error.CastError) return `not a valid ${e.kind}`;
+  const p = e.properties as { type?: string; maxlength?: number; minlength?: number; min?: number; max?: number; message?: string };
+  switch (p.type) {
+    case 'required': return 'is required';
+    case 'maxlength': return `is too long (at most ${p.maxlength} characters)`;
+    case 'minlength': return `is too short (at least ${p.minlength} characters)`;
+    case 'min': return `must be at least ${p.min}`;
+    case 'max': return `must be at most ${p.max}`;
+    case 'enum': return 'is not one of the allowed values';
+    case 'regexp': return 'has characters that are not allowed';
+    default: return p.message ?? 'is not valid';
+  }
+}
+
+function isDuplicate(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+}
+
+function fail<T>(err: unknown): WriteResult<T> {
+  if (isDuplicate(err)) return { ok: false, error: 'duplicate', message: 'that already exists' };
+  const text = describeValidation(err);
+  if (text) return { ok: false, error: 'invalid', message: text };
+  throw err;
+}
+
+function strip<T>(doc: unknown): T {
+  if (!doc || typeof doc !== 'object') return doc as T;
+  const { _id: _ignored, updatedAt: _u, ...rest } = doc as Record<string, unknown>;
+  return rest as T;
+}
+
+export class ScopedCollection<T extends { workspaceId: string }> implements Collection<T> {
+  constructor(
+    private readonly model: AnyModel,
+    readonly workspaceId: string,
+  ) {}
+
+  private q(filter: Filter<T>): Record<string, unknown> {
+    return toQuery(this.workspaceId, filter as Record<string, unknown>);
+  }
+
+  async findOne(filter: Filter<T>): Promise<T | null> {
+    const doc = await this.model.findOne(this.q(filter)).lean();
+    return doc ? strip<T>(doc) : null;
+  }
+
+  async find(filter: Filter<T>, opts: FindOptions = {}): Promise<T[]> {
+    let query = this.model.find(this.q(filter));
+    if (opts.sort) query = query.sort(opts.sort);
+    if (opts.skip) query = query.skip(opts.skip);
+    if (opts.limit) query = query.limit(opts.limit);
+    const docs = await query.lean();
+    return docs.map((d) => strip<T>(d));
+  }
+
+  count(filter: Filter<T>): Promise<number> {
+    return this.model.countDocuments(this.q(filter));
+  }
+
+  async insert(doc: Omit<T, 'workspaceId'>): Promise<WriteResult<T>> {
+    try {
+      const created = await this.model.create({ ...doc, workspaceId: this.workspaceId });
+      return { ok: true, value: strip<T>(created.toObject()) };
+    } catch (err) {
+      return fail(err);
+    }
+  }
+
+  async update(filter: Filter<T>, set: Partial<Omit<T, 'workspaceId'>>, edits: ArrayEdits = {}): Promise<WriteResult<T | null>> {
+    const update: Record<string, unknown> = {};
+    if (Object.keys(set).length) update.$set = checkSet(set as Record<string, unknown>);
+    if (edits.push) update.$push = checkSet(edits.push);
+    if (edits.pull) update.$pull = checkSet(edits.pull);
+    if (edits.addToSet) update.$addToSet = checkSet(edits.addToSet);
+    if (edits.inc) update.$inc = checkSet(edits.inc);
+    if (edits.unset?.length) update.$unset = checkSet(Object.fromEntries(edits.unset.map((k) => [k, 1])));
+    try {
+      const doc = await this.model
+        .findOneAndUpdate(this.q(filter), update, { returnDocument: 'after', runValidators: true })
+        .lean();
+      return { ok: true, value: doc ? strip<T>(doc) : null };
+    } catch (err) {
+      return fail(err);
+    }
+  }
+
+  async updateMany(filter: Filter<T>, set: Partial<Omit<T, 'workspaceId'>>): Promise<number> {
+    const res = await this.model.updateMany(this.q(filter), { $set: checkSet(set as Record<string, unknown>) }, { runValidators: true });
+    return res.modifiedCount;
+  }
+
+  async delete(filter: Filter<T>): Promise<number> {
+    const res = await this.model.deleteMany(this.q(filter));
+    return res.deletedCount;
+  }
+}
