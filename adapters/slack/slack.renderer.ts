@@ -129,7 +129,7 @@ export function renderGridText(grid: Grid): string {
   }
   const line = (label: string, cells: string[]): string =>
     escapeMrkdwn([pad(label, labelWidth), ...columns.map((c, i) => pad(cells[i] ?? '', c.width))].join(' | ').trimEnd());
-  const title = grid.title && !isBlank(grid.title) ? `*${escapeMrkdwn(grid.title).replace(/\s+/g, ' ').trim()}*\n` : '';
+  const title = grid.title && !isBlank(grid.title) ? `*${truncateText(escapeMrkdwn(grid.title).replace(/\s+/g, ' ').trim(), 200)}*\n` : '';
   const lines = [line('', columns.map((c) => c.head)), '-'.repeat(lineWidth)];
   const hiddenColumns = grid.columns.length - columns.length;
   // Room for the closing fence and the two notes.

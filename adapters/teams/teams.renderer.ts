@@ -153,7 +153,7 @@ function table(columns: string[], rows: string[][]): Table {
     columns: [{ width: 2 }, ...columns.map(() => ({ width: 1 }))],
     firstRowAsHeader: true,
     showGridLines: true,
-    rows: [['', ...columns], ...rows].map((r, i) => ({ type: 'TableRow' as const, cells: r.map((t, j) => (i === 0 && j === 0 ? cell(' ') : cell(t))) })),
+    rows: [['', ...columns], ...rows].map((r, i) => ({ type: 'TableRow' as const, cells: r.map((t, j) => (i === 0 && j === 0 ? { type: 'TableCell' as const, items: [] } : cell(t))) })),
   };
 }
 

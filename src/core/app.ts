@@ -72,7 +72,7 @@ export class Core {
       handler = this.byForm.get(cmd.form.id);
       if (!handler?.submit) return reply.invalid('That form is not one I know. Try `help`.');
     } else {
-      const tokens = tokenize(text.replace(/^\s*\/?consortium\b/i, ''));
+      const tokens = tokenize(text.replace(/^\s*\/consortium\b/i, ''));
       if (tokens.length === 0) return this.helpReply();
       const routed = this.route(tokens);
       if (!routed) return this.unknown(tokens);

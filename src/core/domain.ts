@@ -165,6 +165,8 @@ export interface Consortium {
   /** A chat conversation (channel) for the consortium, when one exists. */
   conversationId?: string;
   formedAt?: Date;
+  /** Bumped on every change to `members`, so concurrent answers never overwrite each other. */
+  rev: number;
 }
 
 export type TaskOwner = { kind: 'user'; id: string } | { kind: 'org'; slug: string };

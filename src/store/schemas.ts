@@ -157,6 +157,7 @@ export const consortiumSchema = new Schema<Consortium>(
     proposedBy: str(200, true),
     conversationId: str(200),
     formedAt: Date,
+    rev: { type: Number, default: 0 },
   },
   { ...opts, timestamps: true },
 );

@@ -160,7 +160,7 @@ describe('packages', () => {
 
   it('keeps only the latest release of each procurement, wherever it sits', () => {
     const later = load('cf-Release49.json');
-    const earlier = { ...load('cf-Release49.json'), id: 'earlier', date: '2024-11-12T16:45:04Z', tag: ['tender'] };
+    const earlier: Json = { ...load('cf-Release49.json'), id: 'earlier', date: '2024-11-12T16:45:04Z', tag: ['tender'] };
     earlier.tender = { ...earlier.tender, title: 'Old title', tenderPeriod: { endDate: '2025-01-10T12:00:00Z' } };
     for (const order of [[earlier, later], [later, earlier]]) {
       const result = parseOcds({ releases: order });

@@ -9,6 +9,8 @@ export type OrgValues = Record<string, string | string[] | undefined>;
 
 export type OrgInput = Pick<Organisation, 'name' | 'slug' | 'services' | 'areas' | 'home' | 'income' | 'capacity' | 'canLead' | 'accreditations'> & { charityNumber?: string };
 
+const PLAIN = /^[\p{L}\p{N}][\p{L}\p{N} &'’.,()/-]*$/u;
+
 export const YES = new Set(['yes', 'y', 'true', 'on', '1']);
 export const NO = new Set(['no', 'n', 'false', 'off', '0']);
 
@@ -44,8 +46,10 @@ export function validateOrg(values: OrgValues, knownAreas: string[]): { ok: true
   const capacity = capText ? parseMoney(capText) : income !== null ? Math.round(income / 2) : null;
   if (capText && capacity === null) errors.capacity = 'Give the contract value it could take on per year, like 50k.';
 
+  const odd = [...list(values.services), ...list(values.areas), ...list(values.home)].find((x) => !PLAIN.test(x) || x.length > 80);
+  if (odd) errors.services = `"${odd.slice(0, 40)}" doesn't look like a service or area name: use letters, digits and spaces.`;
   const svc = services(values.services);
-  if (svc.length === 0) errors.services = 'List at least one service, e.g. mental health, befriending.';
+  if (svc.length === 0 && !errors.services) errors.services = 'List at least one service, e.g. mental health, befriending.';
   if (svc.length > 30) errors.services = 'At most 30 services.';
   const ar = areas(values.areas, knownAreas);
   const homeText = one(values.home);

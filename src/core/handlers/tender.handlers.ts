@@ -118,6 +118,9 @@ export const tenderAdd: Handler = {
   },
 };
 
+/** Service and area names: letters (any script), digits, spaces and a little punctuation. */
+export const PLAIN_NAME = /^[\p{L}\p{N}][\p{L}\p{N} &'’.,()/-]*$/u;
+
 const NEED_USAGE = 'tender need <tender> <service> in <area,..> [accreditation <x>]';
 
 export const tenderNeed: Handler = {
@@ -132,13 +135,17 @@ export const tenderNeed: Handler = {
     const t = found.value;
     if (t.status !== 'open' && t.status !== 'draft') return reply.conflict(`${t.ref} is ${t.status}; its requirements can't change.`);
     const { positional, named } = keywordArgs(args.slice(1), ['in', 'accreditation']);
-    const service = serviceKey(positional.map((x) => x.text).join(' '));
-    if (!service) return reply.invalid('Say which service is needed.', NEED_USAGE);
+    const serviceText = positional.map((x) => x.text).join(' ');
+    const service = serviceKey(serviceText);
+    if (!service || !PLAIN_NAME.test(serviceText) || service.length > 80) return reply.invalid(serviceText ? `"${clip(serviceText)}" doesn't look like a service name: use letters, digits and spaces.` : 'Say which service is needed.', NEED_USAGE);
     const areaText = named.get('in');
     if (!areaText) return reply.invalid('Say where: `in <area, area>`.', NEED_USAGE);
     const vocab = await knownVocabulary(ctx);
     const known = new Map(vocab.areas.map((a) => [key(a), a]));
-    const wanted = splitList(areaText).map((a) => known.get(key(a)) ?? areaName(a)).filter((a) => a.length > 0 && a.length <= 80);
+    const typed = splitList(areaText);
+    const odd = typed.find((a) => !PLAIN_NAME.test(a) || a.length > 80);
+    if (odd) return reply.invalid(`"${clip(odd)}" doesn't look like an area name: use letters, digits and spaces.`, NEED_USAGE);
+    const wanted = typed.map((a) => known.get(key(a)) ?? areaName(a));
     if (wanted.length === 0) return reply.invalid('Say where: `in <area, area>`.', NEED_USAGE);
     const accreditation = named.get('accreditation')?.trim().slice(0, 80) || undefined;
     const cells = [...t.cells];

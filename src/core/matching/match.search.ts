@@ -52,8 +52,8 @@ class TopKSearch {
   private readonly candLen: Int32Array;
   private readonly banned: Int32Array;
   private banStamp = 0;
-  /** Per-candidate doubled marginal bound and scratch, indexed by organisation. */
-  private readonly m2: Float64Array;
+  /** Per depth, each candidate's doubled marginal bound, indexed by organisation. */
+  private readonly m2: Float64Array[];
   private readonly coverCount: Int32Array;
   private readonly order: Int32Array[];
 
@@ -79,7 +79,7 @@ class TopKSearch {
     this.cand = Array.from({ length: depths }, () => new Int32Array(n));
     this.candLen = new Int32Array(depths);
     this.banned = new Int32Array(n);
-    this.m2 = new Float64Array(n);
+    this.m2 = Array.from({ length: depths }, () => new Float64Array(n));
     this.coverCount = new Int32Array(model.cellCount + 1);
     this.order = Array.from({ length: depths }, () => new Int32Array(n));
   }
@@ -143,7 +143,7 @@ class TopKSearch {
       for (let i = 0; i < len; i++) order[olen++] = cand[i]!;
       suffixBound = true;
     }
-    const m2 = this.m2;
+    const m2 = this.m2[depth]!;
     const sorted = Array.from(order.subarray(0, olen)).sort((a, b) => m2[b]! - m2[a]! || a - b);
 
     const stamp = ++this.banStamp;
@@ -190,7 +190,7 @@ class TopKSearch {
     const twice = this.twice[depth]!;
     const local = this.local[depth]!;
     const top = this.top[depth]!;
-    const m2 = this.m2;
+    const m2 = this.m2[depth]!;
     const counts = this.coverCount;
     counts.fill(0);
     const wl = w.local > 0 ? w.local : 0;
