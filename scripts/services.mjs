@@ -407,6 +407,10 @@ async function startFerretdb(log) {
   fs.mkdirSync(FERRETDB_DATA, { recursive: true });
   fs.mkdirSync(FERRETDB_STATE, { recursive: true });
   log(`Starting FerretDB (MongoDB-compatible) on ${FERRETDB_HOST}:${FERRETDB_PORT}, data in .data/ferretdb, log in .data/ferretdb.log…`);
+  // Keep one previous log, so a long-lived checkout's log does not grow without bound.
+  if ((fs.statSync(FERRETDB_LOG, { throwIfNoEntry: false })?.size ?? 0) > 10 * 1024 * 1024) {
+    fs.renameSync(FERRETDB_LOG, `${FERRETDB_LOG}.old`);
+  }
   const logFd = fs.openSync(FERRETDB_LOG, 'a');
   const child = spawn(
     FERRETDB_BIN,

@@ -38,8 +38,8 @@ const isBlank = (text: string): boolean => text.trim().length === 0;
 
 /** plain_text from user-derived text, never empty (Slack rejects empty text). */
 function plain(text: string, max: number, fallback = '…'): PlainText {
-  const clean = sanitizeText(text).replace(/\s+/g, ' ').trim();
-  return { type: 'plain_text', text: truncateText(clean || fallback, max), emoji: true };
+  const oneLine = (t: string): string => sanitizeText(t).replace(/\s+/g, ' ').trim();
+  return { type: 'plain_text', text: truncateText(oneLine(text) || oneLine(fallback) || '…', max), emoji: true };
 }
 
 function headingUnits(text: string, source: number): Unit[] {

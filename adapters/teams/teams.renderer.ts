@@ -56,6 +56,12 @@ function clip(text: string, max: number): string {
 const textBlock = (text: string, extra: Partial<TextBlock> = {}): TextBlock => ({ type: 'TextBlock', text, wrap: true, ...extra });
 const noteBlock = (text: string): TextBlock => textBlock(text, { isSubtle: true, size: 'Small' });
 
+/** A bold one-line title, or nothing when there is nothing to show. */
+function boldLine(text: string | undefined): TextBlock[] {
+  const clean = clip(oneLine(neutraliseMarkdown(text ?? '')), TEAMS_CAPS.headingChars);
+  return clean ? [textBlock(clean, { weight: 'Bolder' })] : [];
+}
+
 /** JSON bytes one character adds inside a string. */
 function charBytes(ch: string): number {
   const c = ch.codePointAt(0)!;
@@ -127,7 +133,7 @@ function factElements(fields: Field[]): CardElement[] {
 
 function listElements(title: string | undefined, items: string[]): CardElement[] {
   const out: CardElement[] = [];
-  if (title && title.trim()) out.push(textBlock(clip(oneLine(neutraliseMarkdown(title)), TEAMS_CAPS.headingChars), { weight: 'Bolder' }));
+  out.push(...boldLine(title));
   const lines = items.slice(0, TEAMS_CAPS.listItems).map((i) => `- ${clip(oneLine(neutraliseMarkdown(i)), 1000)}`);
   let current: string[] = [];
   let bytes = 0;
@@ -161,7 +167,7 @@ function table(columns: string[], rows: string[][]): Table {
 function gridElements(grid: Grid): CardElement[] {
   const out: CardElement[] = [];
   const cellText = (t: string): string => clip(oneLine(neutraliseMarkdown(t)), TEAMS_CAPS.tableCell);
-  if (grid.title && grid.title.trim()) out.push(textBlock(clip(oneLine(neutraliseMarkdown(grid.title)), TEAMS_CAPS.headingChars), { weight: 'Bolder' }));
+  out.push(...boldLine(grid.title));
   const columns = grid.columns.slice(0, TEAMS_CAPS.tableColumns).map(cellText);
   const rows = grid.rows.slice(0, TEAMS_CAPS.tableRows).map((r) => [cellText(r.label), ...columns.map((_, i) => cellText(r.cells[i] ?? ''))]);
   let t = table(columns, rows);
@@ -179,7 +185,7 @@ function gridElements(grid: Grid): CardElement[] {
 
 function commandAction(b: Button): SubmitAction {
   const style = b.style === 'primary' ? 'positive' : b.style === 'danger' ? 'destructive' : undefined;
-  return { type: 'Action.Submit', title: clip(oneLine(sanitizeText(b.label)) || oneLine(b.command), TEAMS_CAPS.buttonTitle), data: { consortiaCommand: b.command }, ...(style ? { style } : {}) };
+  return { type: 'Action.Submit', title: clip(oneLine(sanitizeText(b.label)) || oneLine(sanitizeText(b.command)) || 'Run', TEAMS_CAPS.buttonTitle), data: { consortiaCommand: b.command }, ...(style ? { style } : {}) };
 }
 
 function buttonElements(buttons: Button[]): CardElement[] {
@@ -282,8 +288,11 @@ export function renderCard(reply: Reply): AdaptiveCard[] {
 
 // ——— Forms as cards ———
 
-/** How a submitted input is read back: dates are converted, multiselects split. */
-type FieldKind = 'text' | 'date' | 'multi' | 'other';
+/**
+ * How a submitted input is read back: dates are converted, multiselect choices split and
+ * decoded, a free-text list (a multiselect with no choices) split, companions merged.
+ */
+type FieldKind = 'text' | 'date' | 'multi' | 'list' | 'other';
 
 const MONEY_HINT = 'Amounts like £1.2m, 250k or 75000.';
 
@@ -304,11 +313,15 @@ function isoDate(text: string): string | undefined {
 const initials = (f: FormField): string[] =>
   f.initial === undefined ? [] : Array.isArray(f.initial) ? f.initial : f.type === 'multiselect' ? f.initial.split(',').map((s) => s.trim()).filter(Boolean) : [f.initial];
 
-const hintBlock = (text: string): TextBlock => textBlock(clip(neutraliseMarkdown(text), 1000), { isSubtle: true, size: 'Small', spacing: 'None' });
+/** A small TextBlock under an input, or nothing when the text has nothing to show. */
+function under(text: string | undefined, extra: Partial<TextBlock>): TextBlock[] {
+  const clean = clip(neutraliseMarkdown(text ?? '').trim(), 1000);
+  return clean ? [textBlock(clean, { size: 'Small', spacing: 'None', ...extra })] : [];
+}
 
 /** The inputs for one field (with hint and companion), then its error in red. */
 function fieldElements(f: FormField, error: string | undefined, choiceCap: number, kinds: Map<string, FieldKind>): CardElement[] {
-  const label = clip(oneLine(sanitizeText(f.label)) || f.name, TEAMS_CAPS.labelChars);
+  const label = clip(oneLine(sanitizeText(f.label)) || oneLine(sanitizeText(f.name)) || '…', TEAMS_CAPS.labelChars);
   const first = initials(f)[0];
   const required = f.required === true;
   const base = { id: f.name, label, ...(required ? { isRequired: true, errorMessage: `${label} is required.` } : {}) };
@@ -344,9 +357,10 @@ function fieldElements(f: FormField, error: string | undefined, choiceCap: numbe
       const multi = f.type === 'multiselect';
       const unique = new Map<string, string>();
       for (const o of f.options ?? []) if (o.value && !unique.has(o.value)) unique.set(o.value, o.label);
-      const choices = [...unique].slice(0, choiceCap).map(([value, title]) => ({ title: clip(oneLine(sanitizeText(title)) || value, TEAMS_CAPS.choiceTitle), value: multi ? encodeChoice(value) : value }));
+      const choices = [...unique].slice(0, choiceCap).map(([value, title]) => ({ title: clip(oneLine(sanitizeText(title)) || oneLine(sanitizeText(value)) || '…', TEAMS_CAPS.choiceTitle), value: multi ? encodeChoice(value) : value }));
       const hidden = unique.size - choices.length;
       if (choices.length === 0) {
+        if (multi) kinds.set(f.name, 'list');
         out.push({ ...base, type: 'Input.Text', ...placeholder, ...(initials(f).length ? { value: initials(f).join(', ') } : {}) });
         break;
       }
@@ -359,7 +373,7 @@ function fieldElements(f: FormField, error: string | undefined, choiceCap: numbe
       // With a free-text companion either input may hold the answer, so neither can be required.
       const choiceBase = companion ? { id: f.name, label } : base;
       out.push({ ...choiceBase, type: 'Input.ChoiceSet', style: 'compact', choices, ...placeholder, ...(multi ? { isMultiSelect: true } : {}), ...(value ? { value } : {}) });
-      if (hint) out.push(hintBlock(hint));
+      out.push(...under(hint, { isSubtle: true }));
       hint = undefined;
       if (companion) {
         const other = `${f.name}${OTHER_SUFFIX}`;
@@ -367,13 +381,12 @@ function fieldElements(f: FormField, error: string | undefined, choiceCap: numbe
         const initial = multi ? unmatched.join(', ') : chosen.length ? '' : (unmatched[0] ?? '');
         kinds.set(other, 'other');
         out.push({ type: 'Input.Text', id: other, label: clip(`${label}: other`, TEAMS_CAPS.labelChars), ...(initial ? { value: initial } : {}) });
-        out.push(hintBlock(hidden > 0 ? `${more(hidden, 'options')} are not listed: type one here.${several}` : `Not in the list? Type it here.${several}`));
+        out.push(...under(hidden > 0 ? `${more(hidden, 'options')} are not listed: type one here.${several}` : `Not in the list? Type it here.${several}`, { isSubtle: true }));
       }
       break;
     }
   }
-  if (hint) out.push(hintBlock(hint));
-  if (error && error.trim()) out.push(textBlock(clip(neutraliseMarkdown(error), 1000), { color: 'Attention', size: 'Small', spacing: 'None' }));
+  out.push(...under(hint, { isSubtle: true }), ...under(error, { color: 'Attention' }));
   return out;
 }
 
@@ -382,8 +395,8 @@ function buildFormCard(form: Form, choiceCap: number, maxFields: number): Adapti
   const fields = form.fields.filter((f) => !seen.has(f.name) && seen.add(f.name));
   const errors = new Map(Object.entries(form.errors ?? {}));
   const body: CardElement[] = [textBlock(clip(oneLine(neutraliseMarkdown(form.title)) || 'Form', TEAMS_CAPS.headingChars), { size: 'Large', weight: 'Bolder' })];
-  const general = [...errors].filter(([name]) => !seen.has(name)).map(([, text]) => text);
-  if (general.length) body.push(textBlock(clip(neutraliseMarkdown(general.join('\n')), 2000), { color: 'Attention' }));
+  const general = clip(neutraliseMarkdown([...errors].filter(([name]) => !seen.has(name)).map(([, text]) => text.trim()).join('\n')).trim(), 2000);
+  if (general) body.push(textBlock(general, { color: 'Attention' }));
   const kinds = new Map<string, FieldKind>();
   for (const f of fields.slice(0, maxFields)) body.push(...fieldElements(f, errors.get(f.name), choiceCap, kinds));
   if (fields.length > maxFields) body.push(noteBlock(more(fields.length - maxFields, 'fields not shown')));
@@ -448,6 +461,7 @@ export function parseCardSubmit(value: unknown): CardSubmit | null {
       const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
       values.set(name, iso ? `${iso[3]}/${iso[2]}/${iso[1]}` : text);
     } else if (kind === 'multi') values.set(name, text.split(',').map(decodeChoice).filter((v) => v.trim()));
+    else if (kind === 'list') values.set(name, text.split(',').map((v) => v.trim()).filter(Boolean));
     else if (kind === 'other' && name.endsWith(OTHER_SUFFIX)) others.set(name.slice(0, -OTHER_SUFFIX.length), text);
     else values.set(name, text);
   }

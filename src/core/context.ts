@@ -30,8 +30,8 @@ export interface CoreDeps {
   metrics?: CoreMetrics;
   /** Base URL for links the bot hands out (calendar feeds). */
   publicUrl?: string;
-  /** Matches slower than this (ms) answer "working on it" first and follow up. */
-  slowMatchMs?: number;
+  /** Candidate pools larger than this answer "working on it" first and follow up (default 600). */
+  slowMatchPool?: number;
 }
 
 export interface Ctx {

@@ -96,6 +96,11 @@ export interface WorkspaceData {
   nudges: Collection<NudgeRecord>;
   /** Next short reference of a kind (`T-12`), from an atomic per-workspace counter. */
   nextRef(kind: RefKind): Promise<string>;
+  /**
+   * Runs `fn` while holding a named lock in this workspace, so read-check-write sequences
+   * (answers to an invitation, commitments per tender) never interleave across processes.
+   */
+  withLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
 }
 
 export interface WorkspaceDirectory {

@@ -54,6 +54,8 @@ export class MongoStore implements Store {
     if (typeof workspaceId !== 'string' || workspaceId === '') throw new Error('a workspace id is required');
     const m = this.models;
     const counters = this.counters;
+    const claims = this.connection.collection('refclaims');
+    const locks = this.connection.collection('locks');
     return {
       workspaceId,
       orgs: new ScopedCollection(m.Organisation, workspaceId),
@@ -67,11 +69,30 @@ export class MongoStore implements Store {
       calendarTokens: new ScopedCollection(m.CalendarToken, workspaceId),
       nudges: new ScopedCollection(m.NudgeRecord, workspaceId),
       async nextRef(kind: RefKind): Promise<string> {
-        const doc = await counters
-          .findOneAndUpdate({ _id: `${workspaceId}:${kind}` }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
-          .lean();
-        return `${kind}-${doc?.seq ?? 1}`;
+        // The counter proposes a number and a unique insert claims it. Servers that apply
+        // $inc without a lock (FerretDB) can hand two callers the same number; the claim
+        // makes the loser take the next one.
+        for (let attempt = 0; attempt < 100; attempt++) {
+          let seq: number;
+          try {
+            const doc = await counters
+              .findOneAndUpdate({ _id: `${workspaceId}:${kind}` }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
+              .lean();
+            seq = (doc as { seq?: number } | null)?.seq ?? 1;
+          } catch (err) {
+            if (isDuplicate(err)) continue;
+            throw err;
+          }
+          try {
+            await claims.insertOne({ _id: `${workspaceId}:${kind}:${seq}` } as never);
+            return `${kind}-${seq}`;
+          } catch (err) {
+            if (!isDuplicate(err)) throw err;
+          }
+        }
+        throw new Error(`could not allocate a ${kind} reference`);
       },
+      withLock: (name, fn) => withLock(locks, `${workspaceId}:${name}`, fn),
     };
   }
 
@@ -148,6 +169,39 @@ class MongoWorkspaces implements WorkspaceDirectory {
   async list(): Promise<Workspace[]> {
     const docs = await this.model.find({}).lean();
     return docs.map((d) => MongoWorkspaces.out(d)).filter((w): w is Workspace => w !== null);
+  }
+}
+
+function isDuplicate(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+}
+
+const LOCK_STALE_MS = 30_000;
+const LOCK_WAIT_MS = 15_000;
+
+/**
+ * A lock is a document with a unique id: inserting it is the acquire, deleting it the
+ * release. A holder that died leaves a lock older than LOCK_STALE_MS, which the next
+ * caller removes.
+ */
+async function withLock<T>(locks: mongoose.mongo.Collection, id: string, fn: () => Promise<T>): Promise<T> {
+  const token = randomUUID();
+  const started = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await locks.insertOne({ _id: id, token, at: new Date() } as never);
+      break;
+    } catch (err) {
+      if (!isDuplicate(err)) throw err;
+      await locks.deleteOne({ _id: id, at: { $lt: new Date(Date.now() - LOCK_STALE_MS) } } as never);
+      if (Date.now() - started > LOCK_WAIT_MS) throw new Error(`lock ${id} is busy`);
+      await new Promise((r) => setTimeout(r, Math.min(200, 10 + attempt * 10) * (0.5 + Math.random())));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await locks.deleteOne({ _id: id, token } as never);
   }
 }
 

@@ -17,6 +17,9 @@ function mrkdwnTexts(blocks: SlackBlock[]): string[] {
   });
 }
 
+/** Whether shown text is free of control characters and direction overrides (values are data, not shown). */
+const controlFree = (payload: unknown): boolean =>
+  !/\\u00[01][0-9a-f]|\\[bf]|[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/i.test(JSON.stringify(payload, (k, v: unknown) => (k === 'value' || k === 'data' || k === 'initial_value' ? undefined : v)));
 const sectionTexts = (m: SlackMessage[]): string[] => m.flatMap((x) => x.blocks).flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : []));
 const notes = (blocks: SlackBlock[]): string[] => blocks.flatMap((b) => (b.type === 'context' ? b.elements.map((e) => e.text) : []));
 const moreCount = (texts: string[], noun: string): number | undefined => {
@@ -234,6 +237,7 @@ describe('renderMessage', () => {
         let buttons = 0;
         for (const m of messages) {
           expect(slackPayloadProblems(m)).toEqual([]);
+          expect(controlFree(m)).toBe(true);
           for (const t of [...mrkdwnTexts(m.blocks), m.text]) expect(t.replace(/<@[UW][A-Z0-9]{2,}>/g, '')).not.toMatch(/[<>]/);
           buttons += m.blocks.filter((b) => b.type === 'actions').length;
         }
@@ -341,6 +345,7 @@ describe('renderModal', () => {
       fc.property(formArb, (f) => {
         const view = renderModal(f);
         expect(slackPayloadProblems(view)).toEqual([]);
+        expect(controlFree(view)).toBe(true);
       }),
       { numRuns: 80 },
     );

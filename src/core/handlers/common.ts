@@ -60,7 +60,8 @@ export async function findOrg(ctx: Ctx, text: string | undefined, usage: string)
   const k = key(raw);
   const exact = all.filter((o) => key(o.name) === k);
   if (exact.length === 1) return { ok: true, value: exact[0] as Organisation };
-  const prefix = all.filter((o) => key(o.name).startsWith(k) || o.slug.startsWith(slug));
+  const slugLike = /^[a-z0-9-]+$/.test(raw);
+  const prefix = k ? all.filter((o) => key(o.name).startsWith(k) || (slugLike && o.slug.startsWith(slug))) : [];
   if (prefix.length === 1) return { ok: true, value: prefix[0] as Organisation };
   if (prefix.length > 1) {
     const names = prefix.slice(0, 5).map((o) => `${o.name} (@${o.slug})`).join(', ');

@@ -3,7 +3,7 @@ import type { Ctx, Handler } from '../context.js';
 import type { Consortium, ConsortiumMember, Organisation } from '../domain.js';
 import { keywordArgs } from '../parse/tokens.js';
 import { reply, type Block, type Reply } from '../reply.js';
-import { actingOrg, clip, findConsortium, isOrgMember, orgAdmins, when } from './common.js';
+import { actingOrg, clip, findConsortium, isOrgMember, normaliseRef, orgAdmins, when } from './common.js';
 import { committedSlugs } from './match.pool.js';
 
 async function names(ctx: Ctx, slugs: string[]): Promise<Map<string, Organisation>> {
@@ -19,19 +19,25 @@ async function tellEveryone(ctx: Ctx, c: Consortium, message: Reply, extra: stri
   for (const u of users) await ctx.deps.notifier.send(ctx.ws, { kind: 'user', userId: u }, message).catch(() => undefined);
 }
 
-/**
- * Records one organisation's answer. The write is conditional on the revision read, so
- * two people answering at once never overwrite each other; a lost race re-reads and retries.
- */
+/** Records one organisation's answer; callers hold the tender's lock. */
 async function answer(ctx: Ctx, ref: string, slug: string, update: Partial<ConsortiumMember>): Promise<Consortium | null> {
-  for (let attempt = 0; attempt < 8; attempt++) {
-    const c = await ctx.data.consortia.findOne({ ref });
-    if (!c || c.state !== 'proposed') return c;
-    const members = c.members.map((m) => (m.orgSlug === slug ? { ...m, ...update } : m));
-    const res = await ctx.data.consortia.update({ ref, rev: c.rev, state: 'proposed' }, { members }, { inc: { rev: 1 } });
-    if (res.ok && res.value) return res.value;
-  }
-  throw new Error(`consortium ${ref}: too many concurrent answers`);
+  const c = await ctx.data.consortia.findOne({ ref });
+  if (!c || c.state !== 'proposed') return c;
+  const members = c.members.map((m) => (m.orgSlug === slug ? { ...m, ...update } : m));
+  const res = await ctx.data.consortia.update({ ref, state: 'proposed' }, { members }, { inc: { rev: 1 } });
+  return res.ok ? res.value : null;
+}
+
+/**
+ * Answers change who is committed to which consortium for a tender, so they run under the
+ * tender's lock: two answers (or an answer and a proposal) never interleave.
+ */
+export function underTenderLock(run: Handler['run']): Handler['run'] {
+  return async (ctx, args) => {
+    const c = args[0] ? await ctx.data.consortia.findOne({ ref: normaliseRef(args[0].text, 'C') ?? '' }) : null;
+    if (!c) return run(ctx, args);
+    return ctx.data.withLock(`tender:${c.tenderRef}`, () => run(ctx, args));
+  };
 }
 
 const ACCEPT_USAGE = 'accept <consortium> [for <org>]';
@@ -64,8 +70,7 @@ export const accept: Handler = {
     if (waiting.length > 0) {
       return reply.text(`${org.value.name} accepted ${c.ref}. Still waiting for ${waiting.map((m) => '@' + m.orgSlug).join(', ')}.`);
     }
-    // Only one caller can move the consortium out of `proposed`; that caller announces it.
-    const formed = await ctx.data.consortia.update({ ref: c.ref, state: 'proposed', rev: after.rev }, { state: 'formed', formedAt: ctx.now });
+    const formed = await ctx.data.consortia.update({ ref: c.ref, state: 'proposed' }, { state: 'formed', formedAt: ctx.now });
     if (!formed.ok || !formed.value) return reply.text(`${org.value.name} accepted ${c.ref}.`);
     await ctx.audit('consortium.formed', c.ref, { tender: c.tenderRef, members: c.memberSlugs });
     await ctx.deps.scheduler.consortiumChanged(ctx.ws.id, c.ref);
@@ -172,5 +177,8 @@ export const consortiumList: Handler = {
     return reply.ok({ kind: 'heading', text: 'Consortia' }, { kind: 'list', items: list.slice(0, 50).map((c) => `${c.ref} ${c.state} — ${c.tenderRef}: ${c.members.map((m) => `@${m.orgSlug}${m.role === 'lead' ? ' (lead)' : ''}${c.state === 'proposed' && m.answer === 'pending' ? ' …' : ''}`).join(', ')}`) });
   },
 };
+
+accept.run = underTenderLock(accept.run.bind(accept));
+decline.run = underTenderLock(decline.run.bind(decline));
 
 export const consortiumHandlers: Handler[] = [accept, decline, consortiumShow, consortiumList];

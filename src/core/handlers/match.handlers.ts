@@ -6,7 +6,7 @@ import type { MatchAnswer, MatchGaps, MatchProposal } from '../matching/match.ty
 import { formatMoney } from '../money.js';
 import { key, keywordArgs, serviceLabel } from '../parse/tokens.js';
 import { reply, type Block, type Reply } from '../reply.js';
-import { clip, findTender, isOrgAdmin, mention, orgAdmins, plural, when } from './common.js';
+import { clip, findTender, isOrgAdmin, mention, normaliseRef, orgAdmins, plural, when } from './common.js';
 import { buildPool, committedSlugs, covers, type Pool, type PoolResult } from './match.pool.js';
 
 const MATCH_USAGE = 'match <tender> [top <k>] [pool interested|directory]';
@@ -156,7 +156,7 @@ export const match: Handler = {
       if (!interested.some((i) => isOrgAdmin(ctx, i.orgSlug))) return reply.denied(`Only a coordinator, or an admin of an organisation interested in ${t.ref}, can match it.`);
     }
     const size = pool === 'directory' ? await ctx.data.orgs.count({}) : interested.length;
-    if (size > (ctx.deps.slowMatchMs === 0 ? 0 : SLOW_POOL)) {
+    if (size > (ctx.deps.slowMatchPool ?? SLOW_POOL)) {
       return {
         outcome: 'ok',
         blocks: [{ kind: 'text', text: `Working on ${t.ref}: weighing ${plural(size, 'organisation')}… I'll post the proposals here in a moment.` }],
@@ -167,7 +167,7 @@ export const match: Handler = {
   },
 };
 
-export const propose: Handler = {
+const proposeHandler: Handler = {
   path: ['propose'],
   usage: 'propose <tender> <n>',
   summary: 'turn proposal n of the last match into invitations to its members',
@@ -215,5 +215,14 @@ export const propose: Handler = {
       { kind: 'text', text: `Invitations went to the admins of ${members.map((m) => bySlug.get(m.orgSlug)?.name ?? m.orgSlug).join(', ')}. It forms when all accept; \`consortium show ${ref}\` shows who has answered.` },
       ...(noOne.length ? [{ kind: 'text' as const, text: `Nobody from ${noOne.join(', ')} is on Consortia yet: ask them to join, or answer for them with \`accept ${ref} for <org>\`.` }] : []),
     );
+  },
+};
+
+export const propose: Handler = {
+  ...proposeHandler,
+  async run(ctx, args) {
+    const ref = args[0] ? normaliseRef(args[0].text, 'T') : null;
+    if (!ref) return proposeHandler.run.call(proposeHandler, ctx, args);
+    return ctx.data.withLock(`tender:${ref}`, () => proposeHandler.run.call(proposeHandler, ctx, args));
   },
 };

@@ -43,13 +43,32 @@ export function prunedRoles(model: MatchModel, needed: number): Roles {
   const leadsByRank = [...Array(model.n).keys()]
     .filter((i) => model.eligible[i] === 1)
     .sort((a, b) => model.rank[a]! - model.rank[b]!);
+  // A dominator has at least b's capacity and covers all of b's cells: scan only the
+  // coverers of one of b's cells with enough capacity, choosing the cell with fewest.
+  const byCapacity = model.coverers.map((list) =>
+    Int32Array.from(list).sort((a, b) => model.capacity[b]! - model.capacity[a]!),
+  );
   for (let b = 0; b < model.n; b++) {
-    const pool = model.covCount[b]! > 0 ? model.coverers[rarestCell(model, b)]! : leadsByRank;
-    let memberDominators = 0;
-    let leadDominators = 0;
     const wantMember = roles.asMember[b] === 1;
     const wantLead = roles.asLead[b] === 1;
-    for (let t = 0; t < pool.length; t++) {
+    if (!wantMember && !wantLead) continue;
+    let pool: ArrayLike<number> = leadsByRank;
+    let end = model.rank[b]!;
+    if (model.covCount[b]! > 0) {
+      end = Infinity;
+      for (let c = 0; c < model.cellCount; c++) {
+        if ((model.cov[b * model.words + (c >>> 5)]! & (1 << (c & 31))) === 0) continue;
+        const list = byCapacity[c]!;
+        const reach = countAtLeast(model.capacity, list, model.capacity[b]!);
+        if (reach < end) {
+          end = reach;
+          pool = list;
+        }
+      }
+    }
+    let memberDominators = 0;
+    let leadDominators = 0;
+    for (let t = 0; t < end; t++) {
       const a = pool[t]!;
       if (a === b || !dominatesTerms(model, a, b)) continue;
       if (wantMember && memberDominators < needed && keepsLeadAsMember(model, a, b)) memberDominators++;
@@ -64,18 +83,16 @@ export function prunedRoles(model: MatchModel, needed: number): Roles {
   return roles;
 }
 
-function rarestCell(model: MatchModel, b: number): number {
-  let best = -1;
-  let bestCount = Infinity;
-  for (let c = 0; c < model.cellCount; c++) {
-    if ((model.cov[b * model.words + (c >>> 5)]! & (1 << (c & 31))) === 0) continue;
-    const count = model.coverers[c]!.length;
-    if (count < bestCount) {
-      best = c;
-      bestCount = count;
-    }
+/** How many of `list` (sorted by capacity, largest first) have at least `cap`. */
+function countAtLeast(capacity: Float64Array, list: Int32Array, cap: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (capacity[list[mid]!]! >= cap) lo = mid + 1;
+    else hi = mid;
   }
-  return best;
+  return lo;
 }
 
 /** As a non-lead, `a` must not outrank the lead: not eligible, or eligible below `b`. */

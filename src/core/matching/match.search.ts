@@ -55,6 +55,9 @@ class TopKSearch {
   /** Per depth, each candidate's doubled marginal bound, indexed by organisation. */
   private readonly m2: Float64Array[];
   private readonly coverCount: Int32Array;
+  private readonly l2: Float64Array;
+  private readonly r2: Float64Array;
+  private readonly uncovered: Uint32Array;
   private readonly order: Int32Array[];
 
   constructor(
@@ -81,6 +84,9 @@ class TopKSearch {
     this.banned = new Int32Array(n);
     this.m2 = Array.from({ length: depths }, () => new Float64Array(n));
     this.coverCount = new Int32Array(model.cellCount + 1);
+    this.l2 = new Float64Array(n);
+    this.r2 = new Float64Array(n);
+    this.uncovered = new Uint32Array(words);
     this.order = Array.from({ length: depths }, () => new Int32Array(n));
   }
 
@@ -117,10 +123,10 @@ class TopKSearch {
     if (room === 0) return;
 
     const cand = this.cand[depth]!;
-    const len = this.candLen[depth]!;
-    if (len === 0) return;
-    const stats = this.measure(depth, cand, len, room, complete);
+    if (this.candLen[depth]! === 0) return;
+    const stats = this.measure(depth, cand, this.candLen[depth]!, room, complete);
     if (stats === null) return;
+    const len = stats.len;
 
     // Branch list: whatever every completion must include one of.
     const order = this.order[depth]!;
@@ -174,8 +180,9 @@ class TopKSearch {
   }
 
   /**
-   * Fills the marginal bounds of the candidates and decides whether the node can still
-   * reach the k-th best score; returns null to cut it.
+   * Fills the marginal bounds of the candidates, drops those that cannot be in any set
+   * reaching the k-th best score, and decides whether the node can still reach it; returns
+   * null to cut the node. Compacts `cand` in place and returns its new length.
    */
   private measure(
     depth: number,
@@ -183,7 +190,7 @@ class TopKSearch {
     len: number,
     room: number,
     complete: boolean,
-  ): { cell: number; cellCoverers: number; leadCoverers: number; restTop2: number } | null {
+  ): { len: number; cell: number; cellCoverers: number; leadCoverers: number; restTop2: number } | null {
     const { model } = this;
     const { words: W, cov, loc, weights: w, cellCount } = model;
     const once = this.once[depth]!;
@@ -191,46 +198,25 @@ class TopKSearch {
     const local = this.local[depth]!;
     const top = this.top[depth]!;
     const m2 = this.m2[depth]!;
-    const counts = this.coverCount;
-    counts.fill(0);
+    const l2s = this.l2;
+    const r2s = this.r2;
     const wl = w.local > 0 ? w.local : 0;
     const wr = w.redundant > 0 ? w.redundant : 0;
     const need = complete ? 0 : 1;
     const sums = new TopSums(room, 4);
-    const caps = new TopSums(room, 1);
-    let leadCoverers = 0;
-    let maxNewCover = 0;
-    const uncovered = new Uint32Array(W);
-    let anyUncovered = false;
-    for (let i = 0; i < W; i++) {
-      uncovered[i] = model.allCells[i]! & ~once[i]!;
-      if (uncovered[i] !== 0) anyUncovered = true;
-    }
 
+    // Pass 1: each candidate's doubled marginal bound, split into base, local and redundancy.
     for (let i = 0; i < len; i++) {
       const o = cand[i]!;
       let l = 0;
       let d1 = 0;
       let d0 = 0;
-      let fresh = 0;
       for (let j = 0; j < W; j++) {
         const c = cov[o * W + j]!;
         l += popcount(loc[o * W + j]! & ~local[j]!);
         d1 += popcount(c & once[j]! & ~twice[j]!);
         d0 += popcount(c & ~once[j]!);
-        const u = c & uncovered[j]!;
-        if (u !== 0) {
-          fresh += popcount(u);
-          let bits = u;
-          while (bits !== 0) {
-            const low = bits & -bits;
-            counts[j * 32 + 31 - Math.clz32(low)]!++;
-            bits ^= low;
-          }
-        }
       }
-      if (fresh > maxNewCover) maxNewCover = fresh;
-      if (this.canTakeLead(o, top)) leadCoverers++;
       const partners = model.partners[o]!;
       let tp = 0;
       for (let p = 0; p < partners.length; p++) tp += this.inSet[partners[p]!]!;
@@ -240,13 +226,79 @@ class TopKSearch {
       const r2 = wr * (2 * d1 + d0);
       const b2 = 2 * model.beta[o]! + t2;
       m2[o] = b2 + l2 + r2;
+      l2s[o] = l2;
+      r2s[o] = r2;
       sums.add(0, b2 + l2 + r2);
       sums.add(1, b2 + r2);
       sums.add(2, b2 + l2);
       sums.add(3, b2);
-      caps.add(0, model.capacity[o]!);
     }
 
+    const thr = this.threshold();
+    if (thr > -Infinity) {
+      let localLeft = 0;
+      let twiceLeft = 0;
+      for (let j = 0; j < W; j++) {
+        localLeft += popcount(model.allCells[j]! & ~local[j]!);
+        twiceLeft += popcount(model.allCells[j]! & ~twice[j]!);
+      }
+      const capL2 = 2 * wl * localLeft;
+      const capR2 = 2 * wr * twiceLeft;
+      const gain2 = Math.min(
+        sums.total(0, need),
+        sums.total(1, need) + capL2,
+        sums.total(2, need) + capR2,
+        sums.total(3, need) + capL2 + capR2,
+      );
+      const target = 2 * (thr - this.score[depth]!);
+      if (gain2 < target) return null;
+      // A candidate stays only if some set of at most `room` including it could reach the
+      // threshold: its own bound plus the best room - 1 others, in each capped form.
+      const rest0 = sums.total(0, 0, room - 1);
+      const rest1 = sums.total(1, 0, room - 1) + capL2;
+      const rest2 = sums.total(2, 0, room - 1) + capR2;
+      const rest3 = sums.total(3, 0, room - 1) + capL2 + capR2;
+      let kept = 0;
+      for (let i = 0; i < len; i++) {
+        const o = cand[i]!;
+        const v = m2[o]!;
+        const l2 = l2s[o]!;
+        const r2 = r2s[o]!;
+        const best = Math.min(v + rest0, v - l2 + rest1, v - r2 + rest2, v - l2 - r2 + rest3);
+        if (best >= target) cand[kept++] = o;
+      }
+      len = kept;
+    }
+
+    // Pass 2: feasibility of what is left: capacity, a lead, every cell still coverable.
+    const counts = this.coverCount;
+    counts.fill(0);
+    const caps = new TopSums(room, 1);
+    let leadCoverers = 0;
+    let maxNewCover = 0;
+    const uncovered = this.uncovered;
+    let anyUncovered = false;
+    for (let j = 0; j < W; j++) {
+      uncovered[j] = model.allCells[j]! & ~once[j]!;
+      if (uncovered[j] !== 0) anyUncovered = true;
+    }
+    for (let i = 0; i < len; i++) {
+      const o = cand[i]!;
+      caps.add(0, model.capacity[o]!);
+      if (this.canTakeLead(o, top)) leadCoverers++;
+      if (!anyUncovered) continue;
+      let fresh = 0;
+      for (let j = 0; j < W; j++) {
+        let bits = cov[o * W + j]! & uncovered[j]!;
+        while (bits !== 0) {
+          const low = bits & -bits;
+          counts[j * 32 + 31 - Math.clz32(low)]!++;
+          fresh++;
+          bits ^= low;
+        }
+      }
+      if (fresh > maxNewCover) maxNewCover = fresh;
+    }
     if (this.cap[depth]! + caps.total(0, 0) < model.annualValue) return null;
     const hasLead = top >= 0 && this.roles.asLead[top] === 1;
     if (!hasLead && leadCoverers === 0) return null;
@@ -266,26 +318,7 @@ class TopKSearch {
       }
       if (Math.ceil(left / maxNewCover) > room) return null;
     }
-
-    const thr = this.threshold();
-    if (thr > -Infinity) {
-      let localLeft = 0;
-      let twiceLeft = 0;
-      for (let j = 0; j < W; j++) {
-        localLeft += popcount(model.allCells[j]! & ~local[j]!);
-        twiceLeft += popcount(model.allCells[j]! & ~twice[j]!);
-      }
-      const capL2 = 2 * wl * localLeft;
-      const capR2 = 2 * wr * twiceLeft;
-      const gain2 = Math.min(
-        sums.total(0, need),
-        sums.total(1, need) + capL2,
-        sums.total(2, need) + capR2,
-        sums.total(3, need) + capL2 + capR2,
-      );
-      if (2 * this.score[depth]! + gain2 < 2 * thr) return null;
-    }
-    return { cell, cellCoverers, leadCoverers, restTop2: sums.total(0, 0, room - 1) };
+    return { len, cell, cellCoverers, leadCoverers, restTop2: sums.total(0, 0, room - 1) };
   }
 
   private push(depth: number, o: number, cand: Int32Array, len: number, stamp: number): void {
