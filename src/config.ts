@@ -40,6 +40,8 @@ const schema = z.object({
     .regex(/^[0-9a-f]{64}$/i, 'should be 64 hex characters (openssl rand -hex 32)')
     .optional(),
   ADMIN_PASSWORD: z.string().min(8, 'should be at least 8 characters').optional(),
+  /** Folders `tender import` may read files from, comma separated. */
+  IMPORT_DIRS: z.string().default('imports,../shared/data/ocds'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Scales every nudge offset down, for tests and demos: 1 is real time. */
   NUDGE_TIME_SCALE: z.coerce.number().positive().max(1).default(1),

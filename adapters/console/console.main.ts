@@ -6,6 +6,7 @@
 import { createInterface } from 'node:readline';
 import { loadConfig, ConfigError } from '../../src/config.js';
 import { DEMO_COORDINATOR, DEMO_WORKSPACE, seedDemo } from '../../src/demo/demo.seed.js';
+import { createLogger } from '../../src/log.js';
 import { startRuntime } from '../../src/runtime.js';
 import { ConsoleChat } from './console.chat.js';
 import { ConsoleNotifier } from './console.notifier.js';
@@ -14,7 +15,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const interactive = Boolean(process.stdin.isTTY);
   const out = (text: string) => process.stdout.write(`${text}\n`);
-  const runtime = await startRuntime(config, { consoleNotifier: new ConsoleNotifier(out), web: true, workers: true, quiet: !interactive });
+  const logger = createLogger(interactive ? config.LOG_LEVEL : 'error');
+  const runtime = await startRuntime(config, { consoleNotifier: new ConsoleNotifier(out), web: true, workers: true, logger });
   const seeded = await seedDemo(runtime.store, new Date());
 
   const rl = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, terminal: interactive });

@@ -242,20 +242,21 @@ export function renderHome(sections: Reply[]): SlackHome {
   const counter: Counter = { button: 0 };
   const groups = sections.map((s) => renderUnits(s.blocks, counter).map((u) => u.block)).filter((g) => g.length > 0);
   const total = groups.reduce((n, g) => n + g.length, 0) + Math.max(0, groups.length - 1);
-  const max = SLACK_LIMITS.viewBlocks;
-  if (total <= max) return { type: 'home', blocks: groups.flatMap((g, i) => (i === 0 ? g : [{ type: 'divider' } as SlackBlock, ...g])) };
+  // When not everything fits, one block is kept for the note saying so.
+  const max = total <= SLACK_LIMITS.viewBlocks ? SLACK_LIMITS.viewBlocks : SLACK_LIMITS.viewBlocks - 1;
   const blocks: SlackBlock[] = [];
   let shown = 0;
   for (const group of groups) {
     const withDivider = blocks.length ? [{ type: 'divider' } as SlackBlock, ...group] : group;
-    if (blocks.length + withDivider.length > max - 1) {
-      if (blocks.length === 0) blocks.push(...group.slice(0, max - 1));
+    if (blocks.length + withDivider.length > max) {
+      if (blocks.length === 0) blocks.push(...group.slice(0, max));
       break;
     }
     blocks.push(...withDivider);
     shown++;
   }
-  blocks.push(note(more(groups.length - shown, groups.length - shown === 1 ? 'section not shown' : 'sections not shown')));
+  const hidden = groups.length - shown;
+  if (hidden > 0) blocks.push(note(more(hidden, hidden === 1 ? 'section not shown' : 'sections not shown')));
   return { type: 'home', blocks };
 }
 

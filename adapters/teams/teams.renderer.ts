@@ -12,7 +12,7 @@
  * direction overrides are removed. The core's own mention tokens (`<@id>`) pass unchanged.
  */
 import type { Block, Button, Field, Form, FormField, Grid, Reply } from '../../src/core/reply.js';
-import { CARD_SCHEMA, TEAMS_CAPS, TEAMS_LIMITS, jsonBytes } from './teams.limits.js';
+import { CARD_SCHEMA, TEAMS_CAPS, TEAMS_LIMITS, jsonBytes, splitByBytes } from './teams.limits.js';
 import type { ActionSet, AdaptiveCard, CardElement, FactSet, SubmitAction, Table, TextBlock } from './teams.limits.js';
 
 export type { AdaptiveCard, CardElement } from './teams.limits.js';
@@ -60,37 +60,6 @@ const noteBlock = (text: string): TextBlock => textBlock(text, { isSubtle: true,
 function boldLine(text: string | undefined): TextBlock[] {
   const clean = clip(oneLine(neutraliseMarkdown(text ?? '')), TEAMS_CAPS.headingChars);
   return clean ? [textBlock(clean, { weight: 'Bolder' })] : [];
-}
-
-/** JSON bytes one character adds inside a string. */
-function charBytes(ch: string): number {
-  const c = ch.codePointAt(0)!;
-  if (c === 0x22 || c === 0x5c || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x08 || c === 0x0c) return 2;
-  if (c < 0x20) return 6;
-  return c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-}
-
-/** Splits text into pieces of at most `maxBytes` as JSON, preferring breaks after newlines or spaces. */
-function splitByBytes(text: string, maxBytes: number): string[] {
-  const pieces: string[] = [];
-  let current: string[] = [];
-  let bytes = 0;
-  let lastBreak = -1;
-  for (const ch of text) {
-    const size = charBytes(ch);
-    if (bytes + size > maxBytes && current.length) {
-      const cut = lastBreak > current.length / 2 ? lastBreak : current.length;
-      pieces.push(current.slice(0, cut).join(''));
-      current = current.slice(cut);
-      bytes = current.reduce((n, c) => n + charBytes(c), 0);
-      lastBreak = -1;
-    }
-    current.push(ch);
-    bytes += size;
-    if (ch === ' ' || ch === '\n') lastBreak = current.length;
-  }
-  if (current.length) pieces.push(current.join(''));
-  return pieces;
 }
 
 /** One rendered element and the core block it came from. */

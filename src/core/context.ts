@@ -1,7 +1,7 @@
 /** What every handler gets: who is asking, their workspace, its data and the ports. */
 import type { Actor, Command } from './command.js';
 import type { Member, Workspace } from './domain.js';
-import type { Clock, Notifier, Scheduler, Store, WorkspaceData } from './ports.js';
+import type { Clock, DocumentSource, Notifier, Scheduler, Store, WorkspaceData } from './ports.js';
 import type { Reply } from './reply.js';
 import type { WorkingCalendar } from './time/working-days.js';
 import type { Token } from './parse/tokens.js';
@@ -28,6 +28,8 @@ export interface CoreDeps {
   notifier: Notifier;
   log?: CoreLog;
   metrics?: CoreMetrics;
+  /** Where `tender import` reads files and URLs from. */
+  documents?: DocumentSource;
   /** Base URL for links the bot hands out (calendar feeds). */
   publicUrl?: string;
   /** Candidate pools larger than this answer "working on it" first and follow up (default 600). */

@@ -124,6 +124,8 @@ export interface Tender {
   regions: string[];
   suitability?: { vcse?: boolean; sme?: boolean };
   source?: string;
+  /** For imported drafts: what the notice did not say, which must be set before opening. */
+  missing?: string[];
   createdBy: string;
   closedAt?: Date;
 }

@@ -135,6 +135,11 @@ export interface Notifier {
   send(workspace: Workspace, to: Recipient, message: Reply, meta?: { dueAt?: Date; key?: string }): Promise<void>;
 }
 
+/** Reads a document a coordinator names (a file in an allowed folder, or a public URL). */
+export interface DocumentSource {
+  read(source: string): Promise<{ ok: true; text: string; name: string } | { ok: false; error: string }>;
+}
+
 export interface Clock {
   now(): Date;
 }

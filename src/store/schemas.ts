@@ -112,6 +112,7 @@ export const tenderSchema = new Schema<Tender>(
     regions: strList(50, 120),
     suitability: { vcse: Boolean, sme: Boolean },
     source: str(300),
+    missing: { type: [String], default: undefined },
     createdBy: str(200, true),
     closedAt: Date,
   },

@@ -7,7 +7,7 @@ const GROUPS: { title: string; verbs: string[] }[] = [
   { title: 'Tenders', verbs: ['tender', 'interest', 'withdraw'] },
   { title: 'Matching and consortia', verbs: ['match', 'propose', 'accept', 'decline', 'consortium'] },
   { title: 'Bid plans and tasks', verbs: ['plan', 'task', 'tasks', 'mine', 'calendar'] },
-  { title: 'Workspace', verbs: ['settings', 'help'] },
+  { title: 'You and your workspace', verbs: ['home', 'settings', 'help'] },
 ];
 
 export function helpHandler(all: () => Handler[]): Handler {

@@ -279,6 +279,8 @@ export const tenderOpen: Handler = {
     const found = await findTender(ctx, args[0]?.text, this.usage);
     if (!found.ok) return found.reply;
     if (found.value.status !== 'draft') return reply.conflict(`${found.value.ref} is ${found.value.status}, not a draft.`);
+    if (found.value.missing?.length) return reply.conflict(`${found.value.ref} is still missing: ${found.value.missing.join('; ')}. Set them with \`tender edit ${found.value.ref} <field> <value>\` first.`);
+    if (found.value.annualValue <= 0) return reply.conflict(`${found.value.ref} has no value yet: \`tender edit ${found.value.ref} value <money/yr>\`.`);
     if (found.value.dates.submission.getTime() <= ctx.now.getTime()) return reply.conflict(`${found.value.ref}'s submission deadline has passed; set a new one with \`tender edit\` before opening.`);
     await ctx.data.tenders.update({ ref: found.value.ref }, { status: 'open' });
     await ctx.audit('tender.open', found.value.ref);
