@@ -56,6 +56,9 @@ class TopKSearch {
   private readonly m2: Float64Array[];
   private readonly coverCount: Int32Array;
   private readonly l2: Float64Array;
+  private readonly t2: Float64Array;
+  private readonly candMark: Int32Array;
+  private markStamp = 0;
   private readonly r2: Float64Array;
   private readonly uncovered: Uint32Array;
   private readonly order: Int32Array[];
@@ -85,6 +88,8 @@ class TopKSearch {
     this.m2 = Array.from({ length: depths }, () => new Float64Array(n));
     this.coverCount = new Int32Array(model.cellCount + 1);
     this.l2 = new Float64Array(n);
+    this.t2 = new Float64Array(n);
+    this.candMark = new Int32Array(n);
     this.r2 = new Float64Array(n);
     this.uncovered = new Uint32Array(words);
     this.order = Array.from({ length: depths }, () => new Int32Array(n));
@@ -206,6 +211,7 @@ class TopKSearch {
     const sums = new TopSums(room, 4);
 
     // Pass 1: each candidate's doubled marginal bound, split into base, local and redundancy.
+    const mark = ++this.markStamp;
     for (let i = 0; i < len; i++) {
       const o = cand[i]!;
       let l = 0;
@@ -220,18 +226,41 @@ class TopKSearch {
       const partners = model.partners[o]!;
       let tp = 0;
       for (let p = 0; p < partners.length; p++) tp += this.inSet[partners[p]!]!;
-      const tf = Math.min(room - 1, partners.length - tp);
-      const t2 = w.ties > 0 ? w.ties * (2 * tp + tf) : 2 * w.ties * tp;
       const l2 = 2 * wl * l;
       const r2 = wr * (2 * d1 + d0);
-      const b2 = 2 * model.beta[o]! + t2;
-      m2[o] = b2 + l2 + r2;
+      m2[o] = 2 * model.beta[o]! + 2 * w.ties * tp + l2 + r2;
       l2s[o] = l2;
       r2s[o] = r2;
-      sums.add(0, b2 + l2 + r2);
-      sums.add(1, b2 + r2);
-      sums.add(2, b2 + l2);
-      sums.add(3, b2);
+      this.candMark[o] = mark;
+    }
+    // A tie between two candidates is worth w.ties once; its whole value is credited to the
+    // endpoint with the lower bound (any split is a valid bound, and this one rarely lets a
+    // strong candidate claim ties with partners that will never join).
+    for (let i = 0; i < len; i++) {
+      const o = cand[i]!;
+      if (w.ties > 0) {
+        const partners = model.partners[o]!;
+        let received = 0;
+        for (let p = 0; p < partners.length; p++) {
+          const q = partners[p]!;
+          if (this.candMark[q] !== mark) continue;
+          if (m2[o]! < m2[q]! || (m2[o] === m2[q] && o < q)) received++;
+        }
+        this.t2[o] = 2 * w.ties * Math.min(room - 1, received);
+      } else {
+        this.t2[o] = 0;
+      }
+    }
+    for (let i = 0; i < len; i++) {
+      const o = cand[i]!;
+      const v = m2[o]! + this.t2[o]!;
+      m2[o] = v;
+      const l2 = l2s[o]!;
+      const r2 = r2s[o]!;
+      sums.add(0, v);
+      sums.add(1, v - l2);
+      sums.add(2, v - r2);
+      sums.add(3, v - l2 - r2);
     }
 
     const thr = this.threshold();

@@ -1,0 +1,177 @@
+/**
+ * Where Consortia can reach people and channels in Microsoft Teams: the conversation
+ * references the Bot Framework gives us when the bot is installed or spoken to, and the
+ * Teams accounts we have seen. Nudges, countdowns and digests are sent through these.
+ *
+ * Not a tenant-scoped core collection: the core never sees it. Every read still names the
+ * tenant, and every key starts with it, so one tenant's references never serve another.
+ * The shapes are our own (no Bot Framework types), so this file needs no SDK.
+ */
+import mongoose, { Schema, type Connection, type Model } from 'mongoose';
+
+export type TeamsConversationKind = 'personal' | 'channel' | 'groupChat';
+
+/** An account in a conversation reference, as the Bot Framework names it. */
+export interface TeamsAccount {
+  id: string;
+  name?: string;
+  aadObjectId?: string;
+}
+
+/** Enough of a Bot Framework conversation reference to post into the conversation later. */
+export interface TeamsConversationRecord {
+  tenantId: string;
+  /** The conversation itself: for a channel, its id without any `;messageid=` thread part. */
+  conversationId: string;
+  kind: TeamsConversationKind;
+  /** For a personal chat: the AAD object id of the person it is with. */
+  userId?: string;
+  serviceUrl: string;
+  /** `msteams`, or `emulator` when trying the bot locally. */
+  channelId: string;
+  bot: TeamsAccount;
+  user?: TeamsAccount;
+  name?: string;
+  teamId?: string;
+  /** Set when the bot was uninstalled or removed from the conversation. */
+  removed?: boolean;
+  updatedAt?: Date;
+}
+
+/** A Teams user we have seen: their AAD object id, Teams id (`29:…`) and display name. */
+export interface TeamsUserRecord {
+  tenantId: string;
+  userId: string;
+  teamsId: string;
+  name?: string;
+  updatedAt?: Date;
+}
+
+const str = (max: number, required = false) => ({ type: String, maxlength: max, required });
+const account = { id: str(300, true), name: str(300), aadObjectId: str(100) };
+
+const conversationSchema = new Schema<TeamsConversationRecord & { _id: string }>(
+  {
+    _id: { type: String, required: true },
+    tenantId: str(100, true),
+    conversationId: str(500, true),
+    kind: { type: String, enum: ['personal', 'channel', 'groupChat'], required: true },
+    userId: str(300),
+    serviceUrl: str(500, true),
+    channelId: str(50, true),
+    bot: { type: account, required: true },
+    user: { type: account, required: false },
+    name: str(300),
+    teamId: str(500),
+    removed: { type: Boolean, default: false },
+  },
+  { versionKey: false, timestamps: true, collection: 'teams_conversations' },
+);
+conversationSchema.index({ tenantId: 1, kind: 1, userId: 1, updatedAt: -1 });
+conversationSchema.index({ tenantId: 1, updatedAt: -1 });
+
+const userSchema = new Schema<TeamsUserRecord & { _id: string }>(
+  {
+    _id: { type: String, required: true },
+    tenantId: str(100, true),
+    userId: str(300, true),
+    teamsId: str(300, true),
+    name: str(300),
+  },
+  { versionKey: false, timestamps: true, collection: 'teams_users' },
+);
+userSchema.index({ tenantId: 1, teamsId: 1 });
+
+const key = (tenantId: string, id: string): string => `${tenantId}|${id}`;
+const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+
+type Stored<T> = T & { _id: string; createdAt?: Date };
+
+function conversationOut(doc: Stored<TeamsConversationRecord> | null): TeamsConversationRecord | null {
+  if (!doc) return null;
+  const { _id: _key, createdAt: _created, ...rest } = doc;
+  return rest;
+}
+
+function userOut(doc: Stored<TeamsUserRecord> | null): TeamsUserRecord | null {
+  if (!doc) return null;
+  const { _id: _key, createdAt: _created, ...rest } = doc;
+  return rest;
+}
+
+export class TeamsConversationStore {
+  private readonly conversations: Model<Stored<TeamsConversationRecord>>;
+  private readonly users: Model<Stored<TeamsUserRecord>>;
+
+  constructor(connection: Connection) {
+    // Two adapters may share one connection (tests, or a web process restarting its adapter).
+    this.conversations = (connection.models.TeamsConversation ?? connection.model('TeamsConversation', conversationSchema)) as Model<Stored<TeamsConversationRecord>>;
+    this.users = (connection.models.TeamsUser ?? connection.model('TeamsUser', userSchema)) as Model<Stored<TeamsUserRecord>>;
+  }
+
+  async createIndexes(): Promise<void> {
+    await this.conversations.createIndexes();
+    await this.users.createIndexes();
+  }
+
+  /** Records (or refreshes) a conversation; it is live again if it had been removed. */
+  async saveConversation(rec: TeamsConversationRecord): Promise<void> {
+    const { updatedAt: _u, ...fields } = rec;
+    await this.conversations.updateOne(
+      { _id: key(rec.tenantId, rec.conversationId) },
+      { $set: { ...fields, removed: false } },
+      { upsert: true, runValidators: true },
+    );
+  }
+
+  async markRemoved(tenantId: string, conversationId: string): Promise<void> {
+    if (!isText(tenantId) || !isText(conversationId)) return;
+    await this.conversations.updateOne({ _id: key(tenantId, conversationId) }, { $set: { removed: true } });
+  }
+
+  /** A live conversation by id, within the tenant. */
+  async conversation(tenantId: string, conversationId: string): Promise<TeamsConversationRecord | null> {
+    if (!isText(tenantId) || !isText(conversationId)) return null;
+    return conversationOut(await this.conversations.findOne({ _id: key(tenantId, conversationId), removed: false }).lean<Stored<TeamsConversationRecord>>());
+  }
+
+  /** The person's live personal chat with the bot, the most recently used if several. */
+  async personal(tenantId: string, userId: string): Promise<TeamsConversationRecord | null> {
+    if (!isText(tenantId) || !isText(userId)) return null;
+    const doc = await this.conversations
+      .findOne({ tenantId, kind: 'personal', userId, removed: false })
+      .sort({ updatedAt: -1 })
+      .lean<Stored<TeamsConversationRecord>>();
+    return conversationOut(doc);
+  }
+
+  /** Any live conversation in the tenant: its service URL and bot account start new chats. */
+  async anyInTenant(tenantId: string): Promise<TeamsConversationRecord | null> {
+    if (!isText(tenantId)) return null;
+    return conversationOut(await this.conversations.findOne({ tenantId, removed: false }).sort({ updatedAt: -1 }).lean<Stored<TeamsConversationRecord>>());
+  }
+
+  async saveUser(rec: TeamsUserRecord): Promise<void> {
+    const { updatedAt: _u, ...fields } = rec;
+    await this.users.updateOne({ _id: key(rec.tenantId, rec.userId) }, { $set: fields }, { upsert: true, runValidators: true });
+  }
+
+  async user(tenantId: string, userId: string): Promise<TeamsUserRecord | null> {
+    if (!isText(tenantId) || !isText(userId)) return null;
+    return userOut(await this.users.findOne({ _id: key(tenantId, userId) }).lean<Stored<TeamsUserRecord>>());
+  }
+
+  async userByTeamsId(tenantId: string, teamsId: string): Promise<TeamsUserRecord | null> {
+    if (!isText(tenantId) || !isText(teamsId)) return null;
+    return userOut(await this.users.findOne({ tenantId, teamsId }).lean<Stored<TeamsUserRecord>>());
+  }
+
+  /** Display names of the given users in the tenant, for mentions. */
+  async names(tenantId: string, userIds: string[]): Promise<Map<string, string>> {
+    const ids = [...new Set(userIds.filter(isText))].slice(0, 200);
+    if (!isText(tenantId) || ids.length === 0) return new Map();
+    // The connection sanitises filters; this operator is ours, built from plain keys.
+    const docs = await this.users.find({ _id: mongoose.trusted({ $in: ids.map((id) => key(tenantId, id)) }) }).lean<Stored<TeamsUserRecord>[]>();
+    return new Map(docs.filter((d) => isText(d.name)).map((d) => [d.userId, d.name as string]));
+  }
+}
