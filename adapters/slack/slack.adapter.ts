@@ -85,10 +85,12 @@ export async function createSlackAdapter(deps: SlackAdapterDeps, options: SlackA
     extendedErrorHandler: true,
     clientOptions: { ...(config.SLACK_API_URL ? { slackApiUrl: withSlash(config.SLACK_API_URL) } : {}), retryConfig: { retries: 0 } },
   });
-  app.error(async ({ error, body }) => {
-    const b = body as { type?: string; event?: { type?: string } } | undefined;
-    log.error({ err: error, type: b?.type, event: b?.event?.type }, 'Slack request failed');
-  });
+  // extendedErrorHandler is on, so Bolt passes { error, body, context } rather than the bare error.
+  const onError: Parameters<App['error']>[0] = async ({ error, body }) => {
+    const b = body as { type?: string; event?: { type?: string } };
+    log.error({ err: error, type: b.type, event: b.event?.type }, 'Slack request failed');
+  };
+  app.error(onError);
 
   const receipts = new EventReceipts(store.connection);
   await receipts.init();

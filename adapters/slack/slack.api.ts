@@ -91,9 +91,9 @@ export class SlackApi {
   }
 
   /** Posts one message into a channel (or a user's DM, by user id), paced per channel. */
-  async post(token: string, channel: string, message: SlackMessage & Record<string, unknown>): Promise<Result> {
+  async post(token: string, channel: string, message: SlackMessage): Promise<Result> {
     await this.pace(`${token.slice(-12)}:${channel}`);
-    return this.call('chat.postMessage', token, { channel, ...message });
+    return this.call('chat.postMessage', token, { channel, text: message.text, blocks: message.blocks });
   }
 
   /** Waits for the channel's next free slot and claims the one after it. */

@@ -85,7 +85,7 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
 
   app.action(/.*/, async ({ ack, body, action, context }) => {
     await ack();
-    if (body.type !== 'block_actions' || action.type !== 'button' || !action.action_id.startsWith('cmd:')) return;
+    if (body.type !== 'block_actions' || action.type !== 'button' || !('action_id' in action) || !action.action_id.startsWith('cmd:')) return;
     const text = typeof action.value === 'string' ? action.value : '';
     const actor = actorOf({ teamId: context.teamId ?? body.team?.id, enterpriseId: context.enterpriseId ?? body.enterprise?.id, userId: body.user.id, userName: body.user.username ?? body.user.name });
     const token = context.botToken;

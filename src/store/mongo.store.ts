@@ -194,7 +194,7 @@ async function withLock<T>(locks: mongoose.mongo.Collection, id: string, fn: () 
     } catch (err) {
       if (!isDuplicate(err)) throw err;
       await locks.deleteOne({ _id: id, at: { $lt: new Date(Date.now() - LOCK_STALE_MS) } } as never);
-      if (Date.now() - started > LOCK_WAIT_MS) throw new Error(`lock ${id} is busy`);
+      if (Date.now() - started > LOCK_WAIT_MS) throw new Error(`lock ${id} is busy`, { cause: err });
       await new Promise((r) => setTimeout(r, Math.min(200, 10 + attempt * 10) * (0.5 + Math.random())));
     }
   }

@@ -130,7 +130,9 @@ class TopKSearch {
     const cand = this.cand[depth]!;
     if (this.candLen[depth]! === 0) return;
     const stats = this.measure(depth, cand, this.candLen[depth]!, room, complete);
+    (globalThis as any).DEPTH ??= {}; const D = (globalThis as any).DEPTH; D[depth] ??= [0,0,0,0]; D[depth][0]++; D[depth][2] += this.candLen[depth]!;
     if (stats === null) return;
+    D[depth][1]++; D[depth][3] += stats.len;
     const len = stats.len;
 
     // Branch list: whatever every completion must include one of.
