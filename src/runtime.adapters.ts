@@ -1,5 +1,6 @@
 /** The chat adapters a process runs: Slack and Teams when configured. */
 import type { Logger } from 'pino';
+import { createTeamsAdapter } from '../adapters/teams/teams.adapter.js';
 import type { Config } from './config.js';
 import type { Core } from './core/app.js';
 import type { Platform } from './core/command.js';
@@ -23,6 +24,15 @@ export interface AdapterDeps {
   metrics: Metrics;
 }
 
-export async function chatAdapters(_deps: AdapterDeps): Promise<ChatAdapter[]> {
-  return [];
+/**
+ * Teams runs whenever it is configured, and in development without an app id (the Bot
+ * Framework Emulator sends unauthenticated traffic); in production it needs its app id.
+ */
+export async function chatAdapters(deps: AdapterDeps): Promise<ChatAdapter[]> {
+  const adapters: ChatAdapter[] = [];
+  if (deps.config.MICROSOFT_APP_ID || deps.config.NODE_ENV !== 'production') {
+    const teams = await createTeamsAdapter(deps);
+    adapters.push({ platform: 'teams', web: teams.web, notifier: teams.notifier, close: () => teams.close() });
+  }
+  return adapters;
 }

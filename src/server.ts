@@ -2,7 +2,7 @@
  * The web process's HTTP surface: chat receivers mounted by their adapters, health,
  * readiness, metrics, calendar feeds and the queue dashboard.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
@@ -110,8 +110,17 @@ export function buildApp(deps: ServerDeps): Express {
 
 export async function startServer(deps: ServerDeps, port: number, host: string): Promise<RunningServer> {
   const app = buildApp(deps);
-  const server = createServer(app);
+  const server = createServer();
   server.keepAliveTimeout = 65_000;
+  // Responses in progress, so shutdown can tell their keep-alive clients to go away.
+  const inProgress = new Set<ServerResponse>();
+  let closing = false;
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    if (closing) res.setHeader('Connection', 'close');
+    inProgress.add(res);
+    res.on('close', () => inProgress.delete(res));
+  });
+  server.on('request', app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -123,6 +132,12 @@ export async function startServer(deps: ServerDeps, port: number, host: string):
     server,
     url,
     async close(graceMs = 10_000) {
+      closing = true;
+      // A load balancer's connection that carried a request in flight would otherwise sit
+      // idle after the answer until the grace period ends: answer it with `Connection: close`
+      // and keep closing connections as they fall idle.
+      for (const res of inProgress) if (!res.headersSent) res.setHeader('Connection', 'close');
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           server.closeAllConnections();
@@ -134,6 +149,7 @@ export async function startServer(deps: ServerDeps, port: number, host: string):
         });
         server.closeIdleConnections();
       });
+      clearInterval(sweep);
       for (const a of deps.adapters) await a.close?.().catch(() => undefined);
     },
   };

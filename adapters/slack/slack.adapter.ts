@@ -39,6 +39,12 @@ export interface SlackAdapterOptions {
   channelGapMs?: number;
   /** Attempts per Web API call before giving up. @defaultValue 5 */
   maxAttempts?: number;
+  /**
+   * Whether this process receives Slack requests. Workers pass false: they only deliver,
+   * and must not open a Socket Mode connection that would take requests from the web
+   * process. @defaultValue true
+   */
+  receive?: boolean;
 }
 
 export interface SlackAdapter {
@@ -46,7 +52,8 @@ export interface SlackAdapter {
   notifier: Notifier;
   /** Publishes one user's App Home now (used on install and by tests). */
   home: HomePublisher;
-  mode: 'http' | 'socket';
+  /** How requests arrive: HTTP, Socket Mode, or not at all (a worker that only delivers). */
+  mode: 'http' | 'socket' | 'none';
   oauth: boolean;
   close(): Promise<void>;
 }
@@ -74,6 +81,13 @@ export async function createSlackAdapter(deps: SlackAdapterDeps, options: SlackA
     throw new SlackConfigError('Slack needs SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET (OAuth install)');
   }
 
+  const home = new HomePublisher(core, api, tokens, log);
+  const notifier = new SlackNotifier(api, tokens, { onDelivered: (ws, user, token) => home.refresh(ws, user, token) });
+  if (options.receive === false) {
+    const close = () => home.idle();
+    return { web: { name: 'slack', close }, notifier, home, mode: 'none', oauth: Boolean(installations), close };
+  }
+
   const logger = boltLogger(log);
   const transport = createTransport(config, logger, installations);
   const botToken = config.SLACK_BOT_TOKEN;
@@ -94,8 +108,6 @@ export async function createSlackAdapter(deps: SlackAdapterDeps, options: SlackA
 
   const receipts = new EventReceipts(store.connection);
   await receipts.init();
-  const home = new HomePublisher(core, api, tokens, log);
-  const notifier = new SlackNotifier(api, tokens, { onDelivered: (ws, user, token) => home.refresh(ws, user, token) });
   const ackDeadlineMs = options.ackDeadlineMs ?? ACK_DEADLINE_MS;
   registerEvents(app, { home, receipts, ...(installations ? { installations } : {}), log });
   registerCommands(app, { core, api, home, log, metrics, ackDeadlineMs });

@@ -75,13 +75,14 @@ export class SlackApi {
    * Calls a Web API method with `token`.
    * @throws SlackApiError once retries are spent or the error is permanent.
    */
-  async call(method: string, token: string, args: Record<string, unknown> = {}): Promise<Result> {
+  async call(method: string, token: string, args: Record<string, unknown> = {}, opts: { maxAttempts?: number } = {}): Promise<Result> {
+    const maxAttempts = opts.maxAttempts ?? this.opts.maxAttempts;
     for (let attempt = 1; ; attempt++) {
       try {
         return (await this.client.apiCall(method, { ...args, token })) as Result;
       } catch (err) {
         const { reason, retryAfterMs, permanent } = this.classify(err);
-        const last = attempt >= this.opts.maxAttempts || permanent || retryAfterMs === undefined;
+        const last = attempt >= maxAttempts || permanent || retryAfterMs === undefined;
         this.options.log?.warn({ method, reason, attempt, retrying: !last }, 'Slack API call failed');
         if (last) throw new SlackApiError(method, reason, permanent);
         // Slack's Retry-After is exact; our own back-off for server errors doubles each time.

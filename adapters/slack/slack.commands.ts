@@ -7,12 +7,12 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Core } from '../../src/core/app.js';
-import type { Actor } from '../../src/core/command.js';
+import type { Actor, Command } from '../../src/core/command.js';
 import type { Reply } from '../../src/core/reply.js';
 import type { Metrics } from '../../src/metrics.js';
 import type { SlackApi } from './slack.api.js';
 import { actorOf, newRequestId, within } from './slack.context.js';
-import { deliver, dmSink, openForm, reopenReply, responseType, responseUrlSink, type Sink } from './slack.delivery.js';
+import { deliver, dmSink, openForm, reopenReply, responseType, ResponseUrl, type Sink } from './slack.delivery.js';
 import type { HomePublisher } from './slack.home.js';
 import { renderMessage } from './slack.renderer.js';
 
@@ -34,6 +34,14 @@ export const APOLOGY: Reply = {
   private: true,
   blocks: [{ kind: 'text', text: 'Sorry, something went wrong on our side while answering. Nothing was lost; please try again in a moment.' }],
 };
+
+/** The core's answer; the core turns its own failures into replies, so a rejection here is a bug, answered with an apology. */
+export function ask(core: Core, cmd: Command, log: Logger): Promise<Reply> {
+  return core.handle(cmd).catch((err: unknown) => {
+    log.error({ err, requestId: cmd.requestId }, 'the core failed outside its own error handling');
+    return APOLOGY;
+  });
+}
 
 /** Delivers a reply, and an apology in its place when delivery or a follow-up fails. */
 export async function deliverSafely(reply: Reply, sinkFor: (r: Reply) => Sink, log: Logger, skipFirst = false): Promise<void> {
@@ -62,23 +70,26 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
     }
     const token = context.botToken;
     const text = typeof command.text === 'string' ? command.text : '';
-    const sinkFor = (r: Reply): Sink => responseUrlSink(command.response_url, responseType(r), metrics);
-    const pending = core.handle({ actor, text, requestId: newRequestId(), conversationId: command.channel_id });
+    const target = new ResponseUrl(command.response_url, metrics, token ? dmSink(api, token, actor.userId) : undefined);
+    const sinkFor = (r: Reply): Sink => target.sink(responseType(r));
+    const pending = ask(core, { actor, text, requestId: newRequestId(), conversationId: command.channel_id }, log);
     const early = await within(pending, deps.ackDeadlineMs);
     if (early.late) {
       await ack({ response_type: 'ephemeral', text: WORKING });
       await answerLate(await pending, text, sinkFor, log);
-    } else if (early.value.form) {
-      await ack();
-      const reply = early.value;
-      const opened = token ? await openForm(api, token, command.trigger_id, reply.form!, log) : false;
-      if (!opened) await deliverSafely(reopenReply(reply.form!, text), sinkFor, log);
-      await deliverSafely(reply, sinkFor, log);
     } else {
       const reply = early.value;
-      const [first] = renderMessage(reply);
-      await ack(first ? { response_type: responseType(reply), text: first.text, blocks: first.blocks } : undefined);
-      await deliverSafely(reply, sinkFor, log, true);
+      if (reply.form) {
+        // The modal opens on the command's trigger; the acknowledgement itself says nothing.
+        await ack();
+        const opened = token ? await openForm(api, token, command.trigger_id, reply.form, log) : false;
+        if (!opened) await deliverSafely(reopenReply(reply.form, text), sinkFor, log);
+        await deliverSafely(reply, sinkFor, log);
+      } else {
+        const [first] = renderMessage(reply);
+        await ack(first ? { response_type: responseType(reply), text: first.text, blocks: first.blocks } : undefined);
+        await deliverSafely(reply, sinkFor, log, true);
+      }
     }
     refreshHome(home, actor, token);
   });
@@ -90,8 +101,10 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
     const actor = actorOf({ teamId: context.teamId ?? body.team?.id, enterpriseId: context.enterpriseId ?? body.enterprise?.id, userId: body.user.id, userName: body.user.username ?? body.user.name });
     const token = context.botToken;
     if (!actor || !text || !token) return;
-    const sinkFor = (r: Reply): Sink => (body.response_url ? responseUrlSink(body.response_url, responseType(r), metrics) : dmSink(api, token, actor.userId));
-    const reply = await core.handle({ actor, text, requestId: newRequestId(), ...(body.channel?.id ? { conversationId: body.channel.id } : {}) });
+    const dm = dmSink(api, token, actor.userId);
+    const target = body.response_url ? new ResponseUrl(body.response_url, metrics, dm) : undefined;
+    const sinkFor = (r: Reply): Sink => (target ? target.sink(responseType(r)) : dm);
+    const reply = await ask(core, { actor, text, requestId: newRequestId(), ...(body.channel?.id ? { conversationId: body.channel.id } : {}) }, log);
     if (reply.form && !(await openForm(api, token, body.trigger_id, reply.form, log))) {
       await deliverSafely(reopenReply(reply.form, text), sinkFor, log);
     }

@@ -29,20 +29,38 @@ export async function deliver(reply: Reply, sink: Sink, skipFirst = false): Prom
 /** Where an ephemeral answer goes for a reply: in the channel only when the core did not ask for privacy. */
 export const responseType = (reply: Reply): 'ephemeral' | 'in_channel' => (reply.private === false || (reply.private === undefined && reply.outcome === 'ok') ? 'in_channel' : 'ephemeral');
 
-/** A sink that answers through a request's response_url (valid for 30 minutes, 5 posts). */
-export function responseUrlSink(url: string, type: 'ephemeral' | 'in_channel', metrics?: Metrics): Sink {
-  return async (message) => {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ ...message, response_type: type, replace_original: false }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    if (!res.ok) {
-      metrics?.externalErrors.inc({ platform: 'slack', status: String(res.status) });
-      throw new SlackApiError('response_url', `http_${res.status}`, res.status < 500);
-    }
-  };
+/** Posts Slack accepts on one response_url (within 30 minutes). */
+export const RESPONSE_URL_POSTS = 5;
+
+/**
+ * A request's response_url. Slack takes five posts on it; a long reply's further messages
+ * go to `overflow` (the person's DM) rather than being lost.
+ */
+export class ResponseUrl {
+  private posts = 0;
+
+  constructor(
+    private readonly url: string,
+    private readonly metrics?: Metrics,
+    private readonly overflow?: Sink,
+  ) {}
+
+  sink(type: 'ephemeral' | 'in_channel'): Sink {
+    return async (message) => {
+      if (this.posts >= RESPONSE_URL_POSTS && this.overflow) return this.overflow(message);
+      this.posts++;
+      const res = await fetch(this.url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ ...message, response_type: type, replace_original: false }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!res.ok) {
+        this.metrics?.externalErrors.inc({ platform: 'slack', status: String(res.status) });
+        throw new SlackApiError('response_url', `http_${res.status}`, res.status < 500);
+      }
+    };
+  }
 }
 
 /** A sink that sends each message to a user's DM with the app. */
@@ -59,7 +77,8 @@ export function dmSink(api: SlackApi, token: string, userId: string): Sink {
 export async function openForm(api: SlackApi, token: string, triggerId: string | undefined, form: Form, log: Logger): Promise<boolean> {
   if (!triggerId) return false;
   try {
-    await api.call('views.open', token, { trigger_id: triggerId, view: renderModal(form) });
+    // A trigger lives 3 seconds, so waiting out a rate limit would only find it expired.
+    await api.call('views.open', token, { trigger_id: triggerId, view: renderModal(form) }, { maxAttempts: 1 });
     return true;
   } catch (err) {
     log.warn({ err, form: form.id }, 'could not open the form');

@@ -10,6 +10,9 @@ import type { EventReceipts } from './slack.dedupe.js';
 import type { HomePublisher } from './slack.home.js';
 import type { MongoInstallations } from './slack.installation.js';
 
+/** The Events API subscriptions the listeners below serve; manifest.yml subscribes to the same. */
+export const SUBSCRIBED_EVENTS = ['app_home_opened', 'app_uninstalled', 'tokens_revoked'] as const;
+
 export interface EventDeps {
   home: HomePublisher;
   receipts: EventReceipts;

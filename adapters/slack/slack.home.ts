@@ -66,6 +66,8 @@ export class HomePublisher {
   /** Resolves when no refresh is under way (for shutdown and tests). */
   async idle(timeoutMs = 5000): Promise<void> {
     const until = Date.now() + timeoutMs;
+    // A listener that has just answered starts its refresh a moment later.
+    await new Promise((r) => setTimeout(r, 30));
     while (this.running.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
   }
 }

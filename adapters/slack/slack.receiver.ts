@@ -9,7 +9,7 @@
  */
 import { ExpressReceiver, SocketModeReceiver, type InstallationStore, type Logger as BoltLogger, type Receiver } from '@slack/bolt';
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import type { Config } from '../../src/config.js';
+import { ConfigError, type Config } from '../../src/config.js';
 import { withSlash } from './slack.api.js';
 import { BOT_SCOPES } from './slack.installation.js';
 
@@ -44,7 +44,8 @@ export function requestGuard(now: () => number = Date.now) {
   };
 }
 
-export class SlackConfigError extends Error {
+/** A Slack setting missing or contradictory; a ConfigError, so processes report it as one. */
+export class SlackConfigError extends ConfigError {
   readonly code = 'SLACK_CONFIG';
 }
 

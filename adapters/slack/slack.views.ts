@@ -5,12 +5,12 @@
  */
 import type { App } from '@slack/bolt';
 import { actorOf, newRequestId, within } from './slack.context.js';
-import { deliverSafely, refreshHome, type ListenerDeps } from './slack.commands.js';
+import { ask, deliverSafely, refreshHome, type ListenerDeps } from './slack.commands.js';
 import { dmSink, formErrorsReply, openForm, reopenReply } from './slack.delivery.js';
 import { formIdFromCallbackId, modalErrors, parseViewSubmission, renderModal } from './slack.renderer.js';
 
 /** Global shortcut callback id → the command whose form it opens. */
-const SHORTCUTS: Record<string, string> = { register_org: 'org register' };
+export const SHORTCUTS: Record<string, string> = { register_org: 'org register' };
 
 export function registerViews(app: App, deps: ListenerDeps): void {
   const { core, api, home, log } = deps;
@@ -22,7 +22,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     const token = context.botToken;
     if (!text || !actor || !token) return;
     const sink = () => dmSink(api, token, actor.userId);
-    const reply = await core.handle({ actor, text, requestId: newRequestId() });
+    const reply = await ask(core, { actor, text, requestId: newRequestId() }, log);
     if (reply.form && !(await openForm(api, token, shortcut.trigger_id, reply.form, log))) {
       await deliverSafely(reopenReply(reply.form, text), sink, log);
     }
@@ -38,12 +38,8 @@ export function registerViews(app: App, deps: ListenerDeps): void {
       return;
     }
     const values = parseViewSubmission(view);
-    const pending = core.handle({
-      actor,
-      text: '',
-      form: { id: formId, values, ...(view.private_metadata ? { context: view.private_metadata } : {}) },
-      requestId: newRequestId(),
-    });
+    const form = { id: formId, values, ...(view.private_metadata ? { context: view.private_metadata } : {}) };
+    const pending = ask(core, { actor, text: '', form, requestId: newRequestId() }, log);
     const sink = () => dmSink(api, token, actor.userId);
     const early = await within(pending, deps.ackDeadlineMs);
     if (early.late) {

@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Ctx, Handler } from '../context.js';
-import type { WorkspaceData } from '../ports.js';
+import type { AuditEntry } from '../domain.js';
+import type { Filter, WorkspaceData } from '../ports.js';
 import { reply } from '../reply.js';
 import { canManageOrg, findOrg } from './common.js';
 
@@ -40,6 +41,23 @@ export async function exportOrg(data: WorkspaceData, slug: string): Promise<Reco
 /** A stable stand-in for a forgotten identifier, so history still reads consistently. */
 const pseudonym = (kind: string, id: string): string => `${kind}-${createHash('sha256').update(id).digest('hex').slice(0, 8)}`;
 
+/**
+ * Rewrites the audit entries matching `filter` one by one (entries have no id the port
+ * exposes, so each update is pinned to the entry's own fields; once rewritten it no
+ * longer matches). `wipe` drops the details, which may hold the person's own words.
+ */
+async function scrubAudit(data: WorkspaceData, filter: Filter<AuditEntry>, rewrite: (v: unknown) => unknown, wipe: boolean): Promise<number> {
+  let n = 0;
+  for (const e of await data.audit.find(filter, { limit: 20_000 })) {
+    const res = await data.audit.update(
+      { ...filter, at: e.at, action: e.action, actor: e.actor, subject: e.subject },
+      { actor: rewrite(e.actor) as string, subject: rewrite(e.subject) as string, details: wipe ? {} : (rewrite(e.details ?? {}) as Record<string, unknown>) },
+    );
+    if (res.ok && res.value) n++;
+  }
+  return n;
+}
+
 export async function forgetOrg(ctx: Ctx, slug: string): Promise<{ members: number; audit: number }> {
   const data = ctx.data;
   const members = await data.members.find({ orgSlug: slug });
@@ -49,6 +67,15 @@ export async function forgetOrg(ctx: Ctx, slug: string): Promise<{ members: numb
   // organisation's link to them goes.
   const onlyHere: string[] = [];
   for (const u of users) if ((await data.members.count({ userId: u })) <= 1) onlyHere.push(u);
+  const forgotten = new Set(onlyHere);
+  // Audit entries anyone wrote may name the organisation or these people in their
+  // subject or details (task owners, members of a proposal); each such value is replaced.
+  const rewrite = (v: unknown): unknown => {
+    if (typeof v === 'string') return v === slug || v === `@${slug}` ? replacement : forgotten.has(v) ? FORGOTTEN : v;
+    if (Array.isArray(v)) return v.map(rewrite);
+    if (typeof v === 'object' && v !== null && !(v instanceof Date)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rewrite(x)]));
+    return v;
+  };
 
   await data.members.delete({ orgSlug: slug });
   await data.interests.delete({ orgSlug: slug });
@@ -65,16 +92,23 @@ export async function forgetOrg(ctx: Ctx, slug: string): Promise<{ members: numb
     await data.tasks.updateMany({ doneBy: u }, { doneBy: FORGOTTEN });
     await data.tasks.updateMany({ createdBy: u }, { createdBy: FORGOTTEN });
     await data.calendarTokens.delete({ userId: u });
-    audit += await data.audit.updateMany({ actor: u }, { actor: FORGOTTEN, details: {} });
+    audit += await scrubAudit(data, { actor: u }, rewrite, true);
+    audit += await scrubAudit(data, { subject: u }, rewrite, true);
+    audit += await scrubAudit(data, { 'details.owner.id': u }, rewrite, false);
+    audit += await scrubAudit(data, { 'details.user': u }, rewrite, false);
   }
-  audit += await data.audit.updateMany({ subject: `@${slug}` }, { subject: replacement, details: {} });
+  audit += await scrubAudit(data, { subject: `@${slug}` }, rewrite, true);
+  for (const path of ['details.org', 'details.members', 'details.owner.slug'] as const) {
+    audit += await scrubAudit(data, { [path]: slug }, rewrite, false);
+  }
   for (const o of await data.orgs.find({ partners: slug })) await data.orgs.update({ slug: o.slug }, { partners: o.partners.filter((p) => p !== slug) });
   await data.orgs.delete({ slug });
   const ws = ctx.ws.settings;
   if (onlyHere.some((u) => ws.nudgesOffFor.includes(u))) {
     await ctx.deps.store.workspaces.updateSettings(ctx.ws.id, { nudgesOffFor: ws.nudgesOffFor.filter((u) => !onlyHere.includes(u)) });
   }
-  await data.audit.insert({ at: ctx.now, actor: ctx.actor.userId, action: 'org.forget', subject: replacement });
+  // An admin erasing their own organisation is forgotten too, including as its eraser.
+  await data.audit.insert({ at: ctx.now, actor: rewrite(ctx.actor.userId) as string, action: 'org.forget', subject: replacement });
   return { members: members.length, audit };
 }
 
