@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Handler } from '../../src/core/context.js';
+import { allHandlers } from '../../src/core/handlers/index.js';
 import { buttonsOf, Harness, textOf, ukDate } from './harness.js';
 
 const TEAM = 'T0FLOW';
@@ -17,8 +18,19 @@ const WS = `slack:${TEAM}`;
 /** Who registered (and so administers) each organisation. */
 const ADMIN_OF: Record<string, string> = { 'easton-wellbeing': ANA, 'city-mind': BO, 'southmead-peers': CY };
 
-/** The bid-plan command, when the core has it (it is built alongside this adapter). */
-async function planHandler(): Promise<Handler | undefined> {
+/**
+ * The bid-plan command, when the core has it (it is being built alongside this adapter):
+ * from the registry if it is there already, else from its file, else none (the flow then
+ * adds a task by hand).
+ */
+async function planHandler(): Promise<{ handler?: Handler; extra: Handler[] }> {
+  const registered = allHandlers().find((x) => x.path.join(' ') === 'plan');
+  if (registered) return { handler: registered, extra: [] };
+  const found = await planFromFile();
+  return { ...(found ? { handler: found } : {}), extra: found ? [found] : [] };
+}
+
+async function planFromFile(): Promise<Handler | undefined> {
   const file = new URL('../../src/core/handlers/plan.handler.ts', import.meta.url);
   if (!existsSync(file)) return undefined;
   const mod = (await import(/* @vite-ignore */ file.href)) as Record<string, unknown>;
@@ -29,9 +41,10 @@ let h: Harness;
 let plan: Handler | undefined;
 
 beforeAll(async () => {
-  plan = await planHandler();
+  const found = await planHandler();
+  plan = found.handler;
   // Every match takes the slow path: acknowledged at once, proposals through response_url.
-  h = await Harness.start(import.meta.url, { handlers: plan ? [plan] : [], slowMatchPool: 0 });
+  h = await Harness.start(import.meta.url, { handlers: found.extra, slowMatchPool: 0 });
 });
 afterAll(async () => {
   await h?.close();
