@@ -58,7 +58,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
     allHandlers(extraHandlers()),
   );
 
-  const adapters = await chatAdapters({ core, store, config, log, metrics });
+  const adapters = await chatAdapters({ core, store, config, log, metrics }, { receive: Boolean(opts.web) });
   for (const a of adapters) {
     notifier.register(a.platform, a.notifier);
     closers.push(() => a.close());

@@ -33,9 +33,7 @@ export interface NodeView {
   complete: boolean;
   /** The k-th best score so far, or -Infinity. */
   threshold: number;
-  /** Multipliers on uncovered cells, in (doubled) score units; updated in place. */
-  mu: Float64Array;
-  /** Receives each kept candidate's (doubled, μ-adjusted) bound, by organisation. */
+  /** Receives each kept candidate's doubled bound, by organisation. */
   m2: Float64Array;
 }
 
@@ -47,9 +45,8 @@ export interface NodeStats {
   cellCoverers: number;
   /** Candidates that could become the lead. */
   leadCoverers: number;
-  /** Bound on what room - 1 more candidates add, and the μ charge, both doubled. */
+  /** Bound on what room - 1 more candidates add, doubled. */
   restTop2: number;
-  charge2: number;
 }
 
 const FORMS = 4;
@@ -57,14 +54,19 @@ const FORMS = 4;
 export class NodeBounds {
   private readonly l2: Float64Array;
   private readonly r2: Float64Array;
-  private readonly boost: Float64Array;
   private readonly credit: Float64Array;
+  private readonly refHit1: Uint32Array;
+  private readonly refHit2: Uint32Array;
+  private readonly refLocal: Uint32Array;
+  private readonly refIn: Int32Array;
+  private refMark = 0;
+  private readonly refValue: Float64Array;
+  private readonly refTop: TopSums;
   private m2: Float64Array;
   private readonly mark: Int32Array;
   private stamp = 0;
   private readonly uncovered: Uint32Array;
   private readonly counts: Int32Array;
-  private readonly hits: Float64Array;
   private readonly sums: TopSums;
   private readonly caps: TopSums;
 
@@ -76,13 +78,17 @@ export class NodeBounds {
     const n = model.n;
     this.l2 = new Float64Array(n);
     this.r2 = new Float64Array(n);
-    this.boost = new Float64Array(n);
     this.credit = new Float64Array(n);
+    this.refHit1 = new Uint32Array(model.words);
+    this.refHit2 = new Uint32Array(model.words);
+    this.refLocal = new Uint32Array(model.words);
+    this.refIn = new Int32Array(n);
+    this.refValue = new Float64Array(n);
+    this.refTop = new TopSums(model.maxMembers, 1);
     this.m2 = new Float64Array(0);
     this.mark = new Int32Array(n);
     this.uncovered = new Uint32Array(model.words);
     this.counts = new Int32Array(model.cellCount);
-    this.hits = new Float64Array(model.cellCount);
     this.sums = new TopSums(model.maxMembers, FORMS);
     this.caps = new TopSums(model.maxMembers, 1);
   }
@@ -92,16 +98,13 @@ export class NodeBounds {
   }
 
   /**
-   * Bounds the node with up to `iterations` multiplier updates; null when it cannot reach
-   * the threshold or cannot be completed. Compacts the kept candidates to the front of `cand`.
+   * Bounds the node; null when it cannot reach the threshold or cannot be completed.
+   * Compacts the kept candidates to the front of `cand`.
    */
-  measure(node: NodeView, cand: Int32Array, len: number, iterations: number): NodeStats | null {
+  measure(node: NodeView, cand: Int32Array, len: number): NodeStats | null {
     const { model } = this;
     const { words: W, cellCount } = model;
-    const { room, m2, mu } = node;
-    this.m2 = m2;
-    this.sums.reset(room);
-    this.caps.reset(room);
+    const { room, m2 } = node;
     const w = model.weights;
     const wl = w.local > 0 ? w.local : 0;
     const wr = w.redundant > 0 ? w.redundant : 0;
@@ -112,56 +115,126 @@ export class NodeBounds {
       uncovered[j] = model.allCells[j]! & ~node.once[j]!;
       if (uncovered[j] !== 0) anyUncovered = true;
     }
+    this.m2 = m2;
     this.baseValues(node, cand, len);
-
-    let localLeft = 0;
-    let twiceLeft = 0;
-    for (let j = 0; j < W; j++) {
-      localLeft += popcount(model.allCells[j]! & ~node.local[j]!);
-      twiceLeft += popcount(model.allCells[j]! & ~node.twice[j]!);
-    }
-    const capL2 = 2 * wl * localLeft;
-    const capR2 = 2 * wr * twiceLeft;
-    const capOf = [0, capL2, capR2, capL2 + capR2];
+    this.collect(cand, len, room);
     const target = node.threshold === -Infinity ? -Infinity : 2 * (node.threshold - node.score);
-    const useMu = anyUncovered && target > -Infinity;
-    if (!useMu) mu.fill(0);
-    const rounds = useMu ? Math.max(1, iterations) : 1;
-
-    let charge = 0;
-    for (let round = 0; round < rounds; round++) {
-      charge = useMu ? this.applyMu(cand, len, mu) : 0;
-      this.collect(cand, len, room);
-      if (target === -Infinity) break;
-      let bestForm = 0;
-      let gain2 = Infinity;
-      for (let f = 0; f < FORMS; f++) {
-        const g = this.sums.total(f, need) + capOf[f]! - charge;
-        if (g < gain2) {
-          gain2 = g;
-          bestForm = f;
-        }
-      }
-      if (gain2 < target) return null;
-      if (!useMu || round === rounds - 1) break;
-      if (!this.step(bestForm, need, gain2 - target, mu)) break;
-    }
 
     if (target > -Infinity) {
+      let localLeft = 0;
+      let twiceLeft = 0;
+      for (let j = 0; j < W; j++) {
+        localLeft += popcount(model.allCells[j]! & ~node.local[j]!);
+        twiceLeft += popcount(model.allCells[j]! & ~node.twice[j]!);
+      }
+      const capL2 = 2 * wl * localLeft;
+      const capR2 = 2 * wr * twiceLeft;
+      const capOf = [0, capL2, capR2, capL2 + capR2];
+      let gain2 = Infinity;
+      for (let f = 0; f < FORMS; f++) gain2 = Math.min(gain2, this.sums.total(f, need) + capOf[f]!);
+      if (gain2 < target) return null;
+      const ref = this.referenceBound(node, cand, len);
+      if (ref.total(need) < target) return null;
+
       // Keep a candidate only if, with the best room - 1 others, it could reach the target.
-      const rest = [0, 1, 2, 3].map((f) => this.sums.total(f, 0, room - 1) + capOf[f]! - charge);
+      const rest = [0, 1, 2, 3].map((f) => this.sums.total(f, 0, room - 1) + capOf[f]!);
+      const refRest = ref.rest;
       let kept = 0;
       for (let i = 0; i < len; i++) {
         const o = cand[i]!;
         const v = m2[o]!;
         const l2 = this.l2[o]!;
         const r2 = this.r2[o]!;
-        const best = Math.min(v + rest[0]!, v - l2 + rest[1]!, v - r2 + rest[2]!, v - l2 - r2 + rest[3]!);
+        const best = Math.min(
+          v + rest[0]!,
+          v - l2 + rest[1]!,
+          v - r2 + rest[2]!,
+          v - l2 - r2 + rest[3]!,
+          ref.value[o]! + refRest,
+        );
         if (best >= target) cand[kept++] = o;
       }
       len = kept;
     }
-    return this.feasibility(node, cand, len, anyUncovered, cellCount, charge);
+    return this.feasibility(node, cand, len, anyUncovered, cellCount);
+  }
+
+  /**
+   * The bound relative to a reference set R (the best `room` candidates): the part of the
+   * score that is a coverage-like function g is submodular, so any completion T has
+   * g(T) ≤ g(R) + Σ_{o∈T} g(o | R), and member terms add as they are. Credits: local on cells
+   * R does not already make local; redundancy in full on cells covered once so far that R
+   * misses, and half per newcomer on uncovered cells until R has put two there.
+   */
+  private referenceBound(
+    node: NodeView,
+    cand: Int32Array,
+    len: number,
+  ): { value: Float64Array; rest: number; total: (need: number) => number } {
+    const { model } = this;
+    const { words: W, cov, loc } = model;
+    const w = model.weights;
+    const wl = w.local > 0 ? w.local : 0;
+    const wr = w.redundant > 0 ? w.redundant : 0;
+    const { once, twice, local, room } = node;
+    const ref = this.sums.counted(0, 0);
+    const hit1 = this.refHit1;
+    const hit2 = this.refHit2;
+    const refLocal = this.refLocal;
+    hit1.fill(0);
+    hit2.fill(0);
+    refLocal.fill(0);
+    this.refMark++;
+    let g2 = 0;
+    for (const o of ref) {
+      this.refIn[o] = this.refMark;
+      g2 += this.credit[o]!;
+      for (let j = 0; j < W; j++) {
+        const c = cov[o * W + j]!;
+        hit2[j]! |= hit1[j]! & c;
+        hit1[j]! |= c;
+        refLocal[j]! |= loc[o * W + j]! & ~local[j]!;
+      }
+    }
+    for (let j = 0; j < W; j++) {
+      const single = once[j]! & ~twice[j]!;
+      const zero = model.allCells[j]! & ~once[j]!;
+      g2 += 2 * wl * popcount(refLocal[j]!);
+      g2 += 2 * wr * popcount(single & hit1[j]!);
+      g2 += wr * (popcount(zero & hit1[j]!) + popcount(zero & hit2[j]!));
+    }
+    const value = this.refValue;
+    const top = this.refTop;
+    top.reset(room);
+    for (let i = 0; i < len; i++) {
+      const o = cand[i]!;
+      let v = 2 * model.beta[o]! + 2 * w.ties * this.tiesWithChosen(o);
+      if (this.refIn[o] !== this.refMark) {
+        v += this.credit[o]!;
+        let l = 0;
+        let full = 0;
+        let half = 0;
+        for (let j = 0; j < W; j++) {
+          const c = cov[o * W + j]!;
+          const single = once[j]! & ~twice[j]!;
+          const zero = model.allCells[j]! & ~once[j]!;
+          l += popcount(loc[o * W + j]! & ~local[j]! & ~refLocal[j]!);
+          full += popcount(c & single & ~hit1[j]!);
+          half += popcount(c & zero & ~hit2[j]!);
+        }
+        v += 2 * wl * l + 2 * wr * full + wr * half;
+      }
+      value[o] = v;
+      top.add(0, v, o);
+    }
+    return { value, rest: g2 + top.total(0, 0, room - 1), total: (need) => g2 + top.total(0, need) };
+  }
+
+  private tiesWithChosen(o: number): number {
+    const partners = this.model.partners[o]!;
+    let tp = 0;
+    for (let p = 0; p < partners.length; p++) tp += this.inSet[partners[p]!]!;
+    return tp;
   }
 
   /** Member terms, ties, local and redundancy credits of every candidate, into m2/l2/r2. */
@@ -190,7 +263,7 @@ export class NodeBounds {
       this.l2[o] = 2 * wl * l;
       this.r2[o] = wr * (2 * d1 + d0);
       m2[o] = 2 * model.beta[o]! + 2 * w.ties * tp + this.l2[o]! + this.r2[o]!;
-      this.boost[o] = 0;
+      this.credit[o] = 0;
       this.mark[o] = mark;
     }
     if (w.ties <= 0) return;
@@ -210,32 +283,6 @@ export class NodeBounds {
     for (let i = 0; i < len; i++) m2[cand[i]!]! += credit[cand[i]!]!;
   }
 
-  /** Adds each candidate's μ reward to m2 (removing the previous one); returns Σμ. */
-  private applyMu(cand: Int32Array, len: number, mu: Float64Array): number {
-    const { words: W, cov } = this.model;
-    const uncovered = this.uncovered;
-    const m2 = this.m2;
-    for (let i = 0; i < len; i++) {
-      const o = cand[i]!;
-      let b = 0;
-      for (let j = 0; j < W; j++) {
-        let bits = cov[o * W + j]! & uncovered[j]!;
-        while (bits !== 0) {
-          const low = bits & -bits;
-          b += mu[j * 32 + 31 - Math.clz32(low)]!;
-          bits ^= low;
-        }
-      }
-      m2[o] = m2[o]! - this.boost[o]! + b;
-      this.boost[o] = b;
-    }
-    let charge = 0;
-    for (let c = 0; c < this.model.cellCount; c++) {
-      if ((uncovered[c >>> 5]! & (1 << (c & 31))) !== 0) charge += mu[c]!;
-    }
-    return charge;
-  }
-
   private collect(cand: Int32Array, len: number, room: number): void {
     const sums = this.sums;
     sums.reset(room);
@@ -252,39 +299,6 @@ export class NodeBounds {
     }
   }
 
-  /** One Polyak subgradient step on μ from the candidates the best form counted. */
-  private step(form: number, need: number, excess: number, mu: Float64Array): boolean {
-    const { words: W, cov, cellCount } = this.model;
-    const uncovered = this.uncovered;
-    const hits = this.hits;
-    hits.fill(-1);
-    const chosen = this.sums.counted(form, need);
-    for (const o of chosen) {
-      for (let j = 0; j < W; j++) {
-        let bits = cov[o * W + j]! & uncovered[j]!;
-        while (bits !== 0) {
-          const low = bits & -bits;
-          hits[j * 32 + 31 - Math.clz32(low)]! += 1;
-          bits ^= low;
-        }
-      }
-    }
-    let norm = 0;
-    for (let c = 0; c < cellCount; c++) {
-      if ((uncovered[c >>> 5]! & (1 << (c & 31))) === 0) continue;
-      // A cell covered by several chosen candidates does not push its multiplier below 0.
-      if (hits[c]! > 0 && mu[c] === 0) continue;
-      norm += hits[c]! * hits[c]!;
-    }
-    if (norm === 0) return false;
-    const t = excess / norm;
-    for (let c = 0; c < cellCount; c++) {
-      if ((uncovered[c >>> 5]! & (1 << (c & 31))) === 0) continue;
-      mu[c] = Math.max(0, mu[c]! - t * hits[c]!);
-    }
-    return true;
-  }
-
   /** Capacity, lead and cover checks on the kept candidates, and the cell to branch on. */
   private feasibility(
     node: NodeView,
@@ -292,7 +306,6 @@ export class NodeBounds {
     len: number,
     anyUncovered: boolean,
     cellCount: number,
-    charge: number,
   ): NodeStats | null {
     const { model } = this;
     const { words: W, cov } = model;
@@ -339,7 +352,7 @@ export class NodeBounds {
       }
       if (Math.ceil(left / maxNewCover) > node.room) return null;
     }
-    return { len, cell, cellCoverers, leadCoverers, restTop2: this.sums.total(0, 0, node.room - 1), charge2: charge };
+    return { len, cell, cellCoverers, leadCoverers, restTop2: this.sums.total(0, 0, node.room - 1) };
   }
 }
 

@@ -56,8 +56,6 @@ class TopKSearch {
   private banStamp = 0;
   /** Per depth, each candidate's doubled marginal bound, indexed by organisation. */
   private readonly m2: Float64Array[];
-  /** Per depth, the multipliers on the covering constraints (see match.bound.ts). */
-  private readonly mu: Float64Array[];
   private readonly order: Int32Array[];
   private readonly bounds: NodeBounds;
 
@@ -84,7 +82,6 @@ class TopKSearch {
     this.candLen = new Int32Array(depths);
     this.banned = new Int32Array(n);
     this.m2 = Array.from({ length: depths }, () => new Float64Array(n));
-    this.mu = Array.from({ length: depths }, () => new Float64Array(model.cellCount));
     this.bounds = new NodeBounds(model, roles, this.inSet);
     this.order = Array.from({ length: depths }, () => new Int32Array(n));
   }
@@ -133,10 +130,9 @@ class TopKSearch {
       room,
       complete,
       threshold: this.threshold(),
-      mu: this.mu[depth]!,
       m2: this.m2[depth]!,
     };
-    const stats = this.bounds.measure(node, cand, this.candLen[depth]!, ((globalThis as any).ITERS?.(depth) ?? (depth <= 1 ? 12 : 3)));
+    const stats = this.bounds.measure(node, cand, this.candLen[depth]!);
     if (stats === null) return;
     const len = stats.len;
 
@@ -165,7 +161,7 @@ class TopKSearch {
     const sorted = Array.from(order.subarray(0, olen)).sort((a, b) => m2[b]! - m2[a]! || a - b);
 
     const stamp = ++this.banStamp;
-    const base2 = 2 * this.score[depth]! - stats.charge2;
+    const base2 = 2 * this.score[depth]!;
     for (let i = 0; i < sorted.length; i++) {
       const o = sorted[i]!;
       const thr = this.threshold();
@@ -215,7 +211,6 @@ class TopKSearch {
     this.cap[d] = this.cap[depth]! + model.capacity[o]!;
     this.members[depth] = o;
     this.inSet[o] = 1;
-    this.mu[d]!.set(this.mu[depth]!);
 
     // Lead bookkeeping: a member that cannot be a non-lead must stay the best-ranked.
     let top = this.top[depth]!;
