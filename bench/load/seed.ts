@@ -16,6 +16,10 @@ export interface SeededWorkspace {
   coordinator: string;
   /** One admin per organisation, in registration order. */
   admins: string[];
+  /** Everyone: admins and members. */
+  users: string[];
+  /** Admins of organisations interested in the matched tender (who may match it). */
+  matchers: string[];
   orgNames: string[];
   /** Open tenders people express interest in (not the matched one). */
   tenders: string[];
@@ -28,9 +32,11 @@ export interface SeedOptions {
   workspaceId: string;
   platform: Platform;
   coordinator: string;
-  /** User id of the i-th organisation's admin. */
+  /** User id of the i-th person. */
   userId(i: number): string;
   orgs: number;
+  /** Members besides the admin in each organisation. */
+  membersPerOrg: number;
   tenders: number;
 }
 
@@ -64,6 +70,15 @@ export async function seedWorkspace(core: Core, store: MongoStore, o: SeedOption
     admins.push(user);
     orgNames.push(name);
   }
+  // Members join in parallel per organisation: the seed is not what is being measured.
+  const users = [...admins];
+  await Promise.all(orgNames.map(async (name, i) => {
+    for (let j = 1; j <= o.membersPerOrg; j++) {
+      const member = o.userId(o.orgs * j + i);
+      await say(member, `org join ${name}`);
+      users.push(member);
+    }
+  }));
 
   const tenders: string[] = [];
   for (let k = 0; k < o.tenders; k++) {
@@ -80,10 +95,13 @@ export async function seedWorkspace(core: Core, store: MongoStore, o: SeedOption
   const matchTender = /T-\d+/.exec(out)?.[0] as string;
   await say(o.coordinator, `tender need ${matchTender} mental health in Easton, Southmead`);
   await say(o.coordinator, `tender need ${matchTender} peer support in Easton, Southmead`);
+  const matchers: string[] = [];
   for (let i = 0; i < o.orgs; i++) {
     const org = await store.scoped(o.workspaceId).orgs.findOne({ name: orgNames[i] as string });
     const relevant = org?.services.some((s) => s === 'mental health' || s === 'peer support') && org.areas.some((a) => a === 'Easton' || a === 'Southmead');
-    if (relevant) await say(admins[i] as string, `interest ${matchTender}${org?.canLead ? ' as lead' : ''}`);
+    if (!relevant) continue;
+    await say(admins[i] as string, `interest ${matchTender}${org?.canLead ? ' as lead' : ''}`);
+    matchers.push(admins[i] as string);
   }
   await say(o.coordinator, `match ${matchTender}`);
   const proposed = await say(o.coordinator, `propose ${matchTender} 1`);
@@ -99,5 +117,5 @@ export async function seedWorkspace(core: Core, store: MongoStore, o: SeedOption
       await say(o.coordinator, `task add ${consortium} "${step}" due ${ahead(20 + n * 3 + s)} 17:00 owner <@${adminOf.get(m.orgSlug) ?? o.coordinator}>`);
     }
   }
-  return { workspaceId: o.workspaceId, platform: o.platform, coordinator: o.coordinator, admins, orgNames, tenders, matchTender, consortium };
+  return { workspaceId: o.workspaceId, platform: o.platform, coordinator: o.coordinator, admins, users, matchers, orgNames, tenders, matchTender, consortium };
 }

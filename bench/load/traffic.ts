@@ -23,19 +23,19 @@ interface MixEntry {
 }
 
 const any = <T>(list: readonly T[], rnd: () => number): T => list[Math.floor(rnd() * list.length)] as T;
-const admin = (ws: SeededWorkspace, rnd: () => number): string => any(ws.admins, rnd);
+const person = (ws: SeededWorkspace, rnd: () => number): string => any(ws.users, rnd);
 
 /** The mix, by weight: mostly reads, some interest, and matching a small tender. */
 export const MIX: readonly MixEntry[] = [
-  { type: 'help', weight: 8, pick: (ws, r) => ({ user: admin(ws, r), text: 'help' }) },
-  { type: 'org list', weight: 16, pick: (ws, r) => ({ user: admin(ws, r), text: r() < 0.5 ? 'org list' : `org list service ${any(['mental health', 'advice', 'befriending', 'youth work'], r)}` }) },
-  { type: 'org show', weight: 8, pick: (ws, r) => ({ user: admin(ws, r), text: `org show ${any(ws.orgNames, r)}` }) },
-  { type: 'tender list', weight: 6, pick: (ws, r) => ({ user: admin(ws, r), text: 'tender list' }) },
-  { type: 'tender show', weight: 16, pick: (ws, r) => ({ user: admin(ws, r), text: `tender show ${any([...ws.tenders, ws.matchTender], r)}` }) },
-  { type: 'tasks', weight: 14, pick: (ws, r) => ({ user: admin(ws, r), text: r() < 0.5 ? 'tasks' : `tasks ${ws.consortium}` }) },
-  { type: 'interest', weight: 14, pick: (ws, r) => ({ user: admin(ws, r), text: `interest ${any(ws.tenders, r)}${r() < 0.3 ? ' as partner' : ''}` }) },
-  { type: 'match', weight: 10, pick: (ws, r) => ({ user: ws.coordinator, text: `match ${ws.matchTender}${r() < 0.5 ? ' top 2' : ''}` }) },
-  { type: 'consortium show', weight: 8, pick: (ws, r) => ({ user: admin(ws, r), text: `consortium show ${ws.consortium}` }) },
+  { type: 'help', weight: 8, pick: (ws, r) => ({ user: person(ws, r), text: 'help' }) },
+  { type: 'org list', weight: 16, pick: (ws, r) => ({ user: person(ws, r), text: r() < 0.5 ? 'org list' : `org list service ${any(['mental health', 'advice', 'befriending', 'youth work'], r)}` }) },
+  { type: 'org show', weight: 8, pick: (ws, r) => ({ user: person(ws, r), text: `org show ${any(ws.orgNames, r)}` }) },
+  { type: 'tender list', weight: 6, pick: (ws, r) => ({ user: person(ws, r), text: 'tender list' }) },
+  { type: 'tender show', weight: 16, pick: (ws, r) => ({ user: person(ws, r), text: `tender show ${any([...ws.tenders, ws.matchTender], r)}` }) },
+  { type: 'tasks', weight: 14, pick: (ws, r) => ({ user: person(ws, r), text: r() < 0.5 ? 'tasks' : `tasks ${ws.consortium}` }) },
+  { type: 'interest', weight: 14, pick: (ws, r) => ({ user: person(ws, r), text: `interest ${any(ws.tenders, r)}${r() < 0.3 ? ' as partner' : ''}` }) },
+  { type: 'match', weight: 10, pick: (ws, r) => ({ user: any(ws.matchers, r), text: `match ${ws.matchTender}${r() < 0.5 ? ' top 2' : ''}` }) },
+  { type: 'consortium show', weight: 8, pick: (ws, r) => ({ user: person(ws, r), text: `consortium show ${ws.consortium}` }) },
 ];
 
 const TOTAL_WEIGHT = MIX.reduce((s, m) => s + m.weight, 0);

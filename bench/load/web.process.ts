@@ -3,7 +3,7 @@
 // composed from the same parts as src/runtime.ts. Seeds one Slack and one Teams workspace
 // first, then prints `BENCH_READY <json>` and serves until SIGTERM.
 //
-//   tsx bench/load/web.process.ts <orgs> <tenders>     (environment: see load.bench.ts)
+//   tsx bench/load/web.process.ts <orgs> <tenders> <members per org>   (environment: see load.bench.ts)
 import { createSlackAdapter } from '../../adapters/slack/slack.adapter.js';
 import { createTeamsAdapter } from '../../adapters/teams/teams.adapter.js';
 import { loadConfig } from '../../src/config.js';
@@ -28,6 +28,7 @@ const teamsUser = (i: number): string => `aad-${String(i).padStart(6, '0')}`;
 async function main(): Promise<void> {
   const orgs = Number(process.argv[2] ?? 60);
   const tenders = Number(process.argv[3] ?? 20);
+  const membersPerOrg = Number(process.argv[4] ?? 3);
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL, { process: 'web' });
   const metrics = new Metrics();
@@ -45,8 +46,8 @@ async function main(): Promise<void> {
 
   const seededAt = Date.now();
   const [slackWs, teamsWs] = await Promise.all([
-    seedWorkspace(core, store, { workspaceId: `slack:${SLACK_TEAM}`, platform: 'slack', coordinator: 'U0COORD', userId: slackUser, orgs, tenders }),
-    seedWorkspace(core, store, { workspaceId: `teams:${TEAMS_TENANT}`, platform: 'teams', coordinator: 'aad-coord', userId: teamsUser, orgs, tenders }),
+    seedWorkspace(core, store, { workspaceId: `slack:${SLACK_TEAM}`, platform: 'slack', coordinator: 'U0COORD', userId: slackUser, orgs, tenders, membersPerOrg }),
+    seedWorkspace(core, store, { workspaceId: `teams:${TEAMS_TENANT}`, platform: 'teams', coordinator: 'aad-coord', userId: teamsUser, orgs, tenders, membersPerOrg }),
   ]);
   const seedMs = Date.now() - seededAt;
 

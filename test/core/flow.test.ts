@@ -127,3 +127,15 @@ describe('from registration to a formed consortium', () => {
     expect(again.text).toContain(`Left out because they declined: @${partner?.orgSlug}`);
   });
 });
+
+describe('correcting a tender', () => {
+  it('drops cells added by mistake, and only coordinators may', async () => {
+    await t.say(WS, 'coord', 'tender need T-2 housing support in Easton, Southmead');
+    expect((await t.say(WS, 'ana', 'tender drop T-2 housing support in Easton')).outcome).toBe('denied');
+    const r = await t.say(WS, 'coord', 'tender drop T-2 housing support in Easton');
+    expect(r.text).toContain('Removed 1 cell');
+    const cells = (await t.store.scoped(WS).tenders.findOne({ ref: 'T-2' }))?.cells ?? [];
+    expect(cells.map((c) => `${c.service}@${c.area}`)).toEqual(['drug-and-alcohol@Lawrence Hill', 'housing-support@Southmead']);
+    expect((await t.say(WS, 'coord', 'tender drop T-2 befriending')).outcome).toBe('invalid');
+  });
+});

@@ -171,6 +171,33 @@ export const tenderNeed: Handler = {
   },
 };
 
+const DROP_USAGE = 'tender drop <tender> <service> [in <area,..>]';
+
+export const tenderDrop: Handler = {
+  path: ['tender', 'drop'],
+  usage: DROP_USAGE,
+  summary: 'remove requirement cells added by mistake',
+  role: 'coordinator',
+  who: 'change what a tender needs',
+  async run(ctx, args) {
+    const found = await findTender(ctx, args[0]?.text, DROP_USAGE);
+    if (!found.ok) return found.reply;
+    const t = found.value;
+    if (t.status !== 'open' && t.status !== 'draft') return reply.conflict(`${t.ref} is ${t.status}; its requirements can't change.`);
+    const { positional, named } = keywordArgs(args.slice(1), ['in']);
+    const service = serviceKey(positional.map((x) => x.text).join(' '));
+    if (!service) return reply.invalid('Say which service to remove.', DROP_USAGE);
+    const areas = named.has('in') ? new Set(splitList(named.get('in') ?? '').map(key)) : null;
+    const cells = t.cells.filter((c) => !(c.service === service && (!areas || areas.has(key(c.area)))));
+    const removed = t.cells.length - cells.length;
+    if (removed === 0) return reply.invalid(`${t.ref} has no ${serviceLabel(service)} need${areas ? ' in those areas' : ''}.`, DROP_USAGE);
+    const res = await ctx.data.tenders.update({ ref: t.ref }, { cells });
+    if (!res.ok) return reply.invalid(res.message, DROP_USAGE);
+    await ctx.audit('tender.drop', t.ref, { service, removed });
+    return reply.text(`Removed ${plural(removed, 'cell')} from ${t.ref}; ${plural(cells.length, 'cell')} left.`);
+  },
+};
+
 export const tenderList: Handler = {
   path: ['tender', 'list'],
   usage: 'tender list [open|all]',
@@ -337,5 +364,5 @@ export const withdraw: Handler = {
   },
 };
 
-export const tenderHandlers: Handler[] = [tenderAdd, tenderNeed, tenderList, tenderShow, tenderClose, tenderOpen, interest, withdraw];
+export const tenderHandlers: Handler[] = [tenderAdd, tenderNeed, tenderDrop, tenderList, tenderShow, tenderClose, tenderOpen, interest, withdraw];
 
