@@ -17,12 +17,12 @@ export class PlatformStub {
   private constructor(private readonly server: Server, readonly url: string) {}
 
   static async start(): Promise<PlatformStub> {
-    let self: PlatformStub | undefined;
-    const server = createServer((req, res) => void self?.handle(req, res));
+    const server = createServer();
     server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    self = new PlatformStub(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    return self;
+    const stub = new PlatformStub(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => void stub.handle(req, res));
+    return stub;
   }
 
   get slackApiUrl(): string {

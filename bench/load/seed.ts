@@ -40,6 +40,19 @@ export interface SeedOptions {
   tenders: number;
 }
 
+const plain = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '');
+
+/** Runs `fn` over `items`, `width` at a time. */
+async function inParallel<T>(items: T[], width: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i] as T, i);
+    }
+  }));
+}
+
 /** A UK date `days` ahead of today, for deadlines that stay in the future. */
 function ahead(days: number): string {
   const d = new Date(Date.now() + days * 86_400_000);
@@ -56,38 +69,41 @@ export async function seedWorkspace(core: Core, store: MongoStore, o: SeedOption
     return out;
   };
 
-  const admins: string[] = [];
-  const orgNames: string[] = [];
-  for (let i = 0; i < o.orgs; i++) {
+  // Organisations register in parallel: the seed is not what is being measured.
+  const indexes = Array.from({ length: o.orgs }, (_, i) => i);
+  const admins = indexes.map((i) => o.userId(i));
+  const orgNames = indexes.map((i) => {
     const home = AREAS[i % AREAS.length] as string;
-    const name = `${home} ${KINDS[Math.floor(i / AREAS.length) % KINDS.length]}${i >= AREAS.length * KINDS.length ? ` ${String.fromCharCode(65 + Math.floor(i / (AREAS.length * KINDS.length)))}` : ''}`;
+    const round = Math.floor(i / (AREAS.length * KINDS.length));
+    return `${home} ${KINDS[Math.floor(i / AREAS.length) % KINDS.length]}${round > 0 ? ` ${String.fromCharCode(65 + round)}` : ''}`;
+  });
+  await inParallel(indexes, 8, async (i) => {
+    const home = AREAS[i % AREAS.length] as string;
     const services = [SERVICES[i % SERVICES.length], SERVICES[(i * 3 + 1) % SERVICES.length]];
     const areas = [home, AREAS[(i + 1) % AREAS.length], AREAS[(i + 4) % AREAS.length]];
-    const income = 20_000 + ((i * 7919) % 40) * 60_000;
     const lead = i % 5 === 0 ? ' lead yes' : '';
-    const user = o.userId(i);
-    await say(user, `org register "${name}" income ${income} services ${[...new Set(services)].join(', ')} areas ${areas.join(', ')} home ${home}${lead}`);
-    admins.push(user);
-    orgNames.push(name);
-  }
+    // Leads are the larger organisations, as in the sector.
+    const income = lead ? 1_200_000 + i * 25_000 : 20_000 + ((i * 7919) % 40) * 20_000;
+    await say(admins[i] as string, `org register "${orgNames[i]}" income ${income} services ${[...new Set(services)].join(', ')} areas ${areas.join(', ')} home ${home}${lead}`);
+  });
   // Members join in parallel per organisation: the seed is not what is being measured.
   const users = [...admins];
-  await Promise.all(orgNames.map(async (name, i) => {
+  await inParallel(orgNames, 8, async (name, i) => {
     for (let j = 1; j <= o.membersPerOrg; j++) {
       const member = o.userId(o.orgs * j + i);
       await say(member, `org join ${name}`);
       users.push(member);
     }
-  }));
+  });
 
   const tenders: string[] = [];
-  for (let k = 0; k < o.tenders; k++) {
+  await inParallel(Array.from({ length: o.tenders }, (_, k) => k), 4, async (k) => {
     const out = await say(o.coordinator, `tender add "Community ${SERVICES[k % SERVICES.length]} ${AREAS[k % AREAS.length]} ${k + 1}" value ${150 + k * 25}k years 3 deadline ${ahead(90 + k)} 12:00 buyer "Bristol City Council"`);
     const ref = /T-\d+/.exec(out)?.[0] as string;
     await say(o.coordinator, `tender need ${ref} ${SERVICES[k % SERVICES.length]} in ${AREAS[k % AREAS.length]}, ${AREAS[(k + 1) % AREAS.length]}`);
     await say(o.coordinator, `tender need ${ref} ${SERVICES[(k + 3) % SERVICES.length]} in ${AREAS[k % AREAS.length]}`);
     tenders.push(ref);
-  }
+  });
 
   // The matched tender: two services in two areas, with every organisation that covers any
   // of it interested, so `match` weighs a realistic shortlist.
@@ -96,13 +112,14 @@ export async function seedWorkspace(core: Core, store: MongoStore, o: SeedOption
   await say(o.coordinator, `tender need ${matchTender} mental health in Easton, Southmead`);
   await say(o.coordinator, `tender need ${matchTender} peer support in Easton, Southmead`);
   const matchers: string[] = [];
-  for (let i = 0; i < o.orgs; i++) {
+  await inParallel(indexes, 8, async (i) => {
     const org = await store.scoped(o.workspaceId).orgs.findOne({ name: orgNames[i] as string });
-    const relevant = org?.services.some((s) => s === 'mental health' || s === 'peer support') && org.areas.some((a) => a === 'Easton' || a === 'Southmead');
-    if (!relevant) continue;
+    const relevant = org?.services.some((s) => ['mentalhealth', 'peersupport'].includes(plain(s))) && org.areas.some((a) => ['easton', 'southmead'].includes(plain(a)));
+    if (!relevant) return;
     await say(admins[i] as string, `interest ${matchTender}${org?.canLead ? ' as lead' : ''}`);
     matchers.push(admins[i] as string);
-  }
+  });
+  if (matchers.length === 0) throw new Error('seeding: no organisation is interested in the matched tender');
   await say(o.coordinator, `match ${matchTender}`);
   const proposed = await say(o.coordinator, `propose ${matchTender} 1`);
   const consortium = /C-\d+/.exec(proposed)?.[0] as string;

@@ -5,6 +5,10 @@ import type { SeededWorkspace } from './seed.js';
 
 export type PlatformName = 'slack' | 'teams';
 
+/** The benchmark's Slack team and Teams tenant. */
+export const SLACK_TEAM = 'T0BENCH';
+export const TEAMS_TENANT = 'bench-tenant-0001';
+
 export interface Planned {
   platform: PlatformName;
   /** The command type reported on (its verb). */

@@ -16,7 +16,8 @@ import type {
 
 const DEFAULTS: MatchWeights = { local: 10, redundant: 2, small: 5, ties: 3, members: -8, busy: -2 };
 
-interface Scored {
+/** A member set as MATCHING.md sees it. */
+export interface Scored {
   members: MatchOrg[];
   ids: string[];
   lead: MatchOrg | null;
@@ -32,17 +33,20 @@ export interface OracleStats {
   sets: number;
 }
 
-export function exhaustiveMatch(instance: MatchInstance, stats?: OracleStats): MatchAnswer {
+/**
+ * MATCHING.md applied literally to one instance: who covers what, who can lead, and the
+ * score, capacity and feasibility of any set of organisations (by index into `pool`, which
+ * is the instance's organisations sorted by id). Shared by the oracles and the baseline.
+ */
+export function literalModel(instance: MatchInstance) {
   const { tender, orgs } = instance;
   const weights: MatchWeights = { ...DEFAULTS };
   for (const [k, v] of Object.entries(instance.weights ?? {})) if (v !== undefined) weights[k as keyof MatchWeights] = v;
   const M = tender.maxMembers ?? 6;
-  const top = instance.top ?? 5;
   const V = tender.annualValue;
   const L = tender.leadMinIncome ?? V;
   const leadAccs = tender.leadAccreditations ?? [];
   const cells = tender.cells;
-  if (orgs.length > 40) throw new Error('exhaustive oracle: pool too large');
 
   const covers = (o: MatchOrg, c: MatchCell): boolean =>
     o.services.includes(c.service) &&
@@ -99,6 +103,18 @@ export function exhaustiveMatch(instance: MatchInstance, stats?: OracleStats): M
     const feasible = lead !== null && noPassengers && covered.every(Boolean) && capacity >= V;
     return { members, ids: members.map((o) => o.id), lead, score: value, breakdown, capacity, covered, feasible, noPassengers };
   };
+
+  const indexOf = new Map(pool.map((o, i) => [o.id, i]));
+  const scoreIds = (ids: readonly string[]): Scored =>
+    score([...ids].map((id) => indexOf.get(id)!).sort((x, y) => x - y));
+  return { weights, M, V, cells, pool, covers, isLead, leadOrder, coverRows, leadFlags, score, scoreIds };
+}
+
+export function exhaustiveMatch(instance: MatchInstance, stats?: OracleStats): MatchAnswer {
+  const { M, V, cells, pool, covers, isLead, leadOrder, score } = literalModel(instance);
+  const { orgs } = instance;
+  const top = instance.top ?? 5;
+  if (orgs.length > 40) throw new Error('exhaustive oracle: pool too large');
 
   const order = (a: Scored, b: Scored): number => {
     if (a.score !== b.score) return b.score - a.score;

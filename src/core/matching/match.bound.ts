@@ -9,14 +9,15 @@
  * `room` candidates over-counts shared cells, so three more forms replace the local and/or
  * redundancy credits by the cells left to earn them on, and the smallest of the four holds.
  *
- * The cells still uncovered must be covered; Lagrange multipliers μ ≥ 0 on those covering
- * constraints give every μ a valid bound (reward each candidate with the μ of the cells it
- * would cover, charge Σμ once), and a few subgradient steps per node tighten it. Children
- * start from their parent's μ.
+ * Completions must also add the missing capacity and cover the cells left: the best sum of
+ * bounds over at most `room` candidates that do (a small knapsack, match.knapsack.ts) is
+ * another bound, and often the tightest late in the search. Cheap feasibility
+ * tests cut the rest: capacity, a possible lead, and enough coverers for what is uncovered.
  */
 import { popcount } from './match.model.js';
 import type { MatchModel } from './match.model.js';
 import type { Roles } from './match.dominance.js';
+import { RequirementKnapsack } from './match.knapsack.js';
 
 /** What the search knows about a node. */
 export interface NodeView {
@@ -50,18 +51,23 @@ export interface NodeStats {
 }
 
 const FORMS = 4;
+/** Missing capacity is measured in steps of 1/CAPACITY_STEPS, rounded up in each member's favour. */
+const CAPACITY_STEPS = 24;
+/** Up to this many uncovered cells are tracked one by one in the requirement knapsack. */
+const FEW_CELLS = 4;
 
 export class NodeBounds {
   private readonly l2: Float64Array;
   private readonly r2: Float64Array;
   private readonly credit: Float64Array;
-  private readonly refHit1: Uint32Array;
-  private readonly refHit2: Uint32Array;
-  private readonly refLocal: Uint32Array;
-  private readonly refIn: Int32Array;
-  private refMark = 0;
-  private readonly refValue: Float64Array;
-  private readonly refTop: TopSums;
+  private readonly freshTop: TopSums;
+  /** Per candidate: uncovered cells it covers, and its share of the missing capacity. */
+  private readonly fresh: Int32Array;
+  private readonly share: Int32Array;
+  private readonly mostFresh: Int32Array;
+  private readonly cellMask: Int32Array;
+  private readonly fewCells = new Int32Array(FEW_CELLS);
+  private readonly needs = new RequirementKnapsack();
   private m2: Float64Array;
   private readonly mark: Int32Array;
   private stamp = 0;
@@ -79,12 +85,11 @@ export class NodeBounds {
     this.l2 = new Float64Array(n);
     this.r2 = new Float64Array(n);
     this.credit = new Float64Array(n);
-    this.refHit1 = new Uint32Array(model.words);
-    this.refHit2 = new Uint32Array(model.words);
-    this.refLocal = new Uint32Array(model.words);
-    this.refIn = new Int32Array(n);
-    this.refValue = new Float64Array(n);
-    this.refTop = new TopSums(model.maxMembers, 1);
+    this.freshTop = new TopSums(model.maxMembers, 1);
+    this.fresh = new Int32Array(n);
+    this.share = new Int32Array(n);
+    this.cellMask = new Int32Array(n);
+    this.mostFresh = new Int32Array(model.cellCount);
     this.m2 = new Float64Array(0);
     this.mark = new Int32Array(n);
     this.uncovered = new Uint32Array(model.words);
@@ -133,12 +138,23 @@ export class NodeBounds {
       let gain2 = Infinity;
       for (let f = 0; f < FORMS; f++) gain2 = Math.min(gain2, this.sums.total(f, need) + capOf[f]!);
       if (gain2 < target) return null;
-      const ref = this.referenceBound(node, cand, len);
-      if (ref.total(need) < target) return null;
+      // Completions must still add the missing capacity and, when few are left, the cells.
+      const capLeft = model.annualValue - node.capacity;
+      const shares = capLeft > 0 ? CAPACITY_STEPS : 0;
+      const few = this.fewUncovered();
+      const joint = shares > 0 || few > 0;
+      if (joint) {
+        for (let i = 0; i < len; i++) {
+          const o = cand[i]!;
+          this.share[o] = shares > 0 ? Math.ceil((shares * Math.min(capLeft, model.capacity[o]!)) / capLeft) : 0;
+          this.cellMask[o] = few > 0 ? this.maskOf(o, few) : 0;
+        }
+        const best = this.needs.solve(this.share, this.cellMask, m2, cand, len, shares, few, room);
+        if (best < target) return null;
+      }
 
       // Keep a candidate only if, with the best room - 1 others, it could reach the target.
       const rest = [0, 1, 2, 3].map((f) => this.sums.total(f, 0, room - 1) + capOf[f]!);
-      const refRest = ref.rest;
       let kept = 0;
       for (let i = 0; i < len; i++) {
         const o = cand[i]!;
@@ -150,7 +166,7 @@ export class NodeBounds {
           v - l2 + rest[1]!,
           v - r2 + rest[2]!,
           v - l2 - r2 + rest[3]!,
-          ref.value[o]! + refRest,
+          joint ? v + this.needs.rest(shares - this.share[o]!, this.cellMask[o]!) : Infinity,
         );
         if (best >= target) cand[kept++] = o;
       }
@@ -159,82 +175,26 @@ export class NodeBounds {
     return this.feasibility(node, cand, len, anyUncovered, cellCount);
   }
 
-  /**
-   * The bound relative to a reference set R (the best `room` candidates): the part of the
-   * score that is a coverage-like function g is submodular, so any completion T has
-   * g(T) ≤ g(R) + Σ_{o∈T} g(o | R), and member terms add as they are. Credits: local on cells
-   * R does not already make local; redundancy in full on cells covered once so far that R
-   * misses, and half per newcomer on uncovered cells until R has put two there.
-   */
-  private referenceBound(
-    node: NodeView,
-    cand: Int32Array,
-    len: number,
-  ): { value: Float64Array; rest: number; total: (need: number) => number } {
-    const { model } = this;
-    const { words: W, cov, loc } = model;
-    const w = model.weights;
-    const wl = w.local > 0 ? w.local : 0;
-    const wr = w.redundant > 0 ? w.redundant : 0;
-    const { once, twice, local, room } = node;
-    const ref = this.sums.counted(0, 0);
-    const hit1 = this.refHit1;
-    const hit2 = this.refHit2;
-    const refLocal = this.refLocal;
-    hit1.fill(0);
-    hit2.fill(0);
-    refLocal.fill(0);
-    this.refMark++;
-    let g2 = 0;
-    for (const o of ref) {
-      this.refIn[o] = this.refMark;
-      g2 += this.credit[o]!;
-      for (let j = 0; j < W; j++) {
-        const c = cov[o * W + j]!;
-        hit2[j]! |= hit1[j]! & c;
-        hit1[j]! |= c;
-        refLocal[j]! |= loc[o * W + j]! & ~local[j]!;
-      }
+  /** Lists the uncovered cells if there are 1..FEW_CELLS of them; returns how many (else 0). */
+  private fewUncovered(): number {
+    const { cellCount } = this.model;
+    let few = 0;
+    for (let c = 0; c < cellCount; c++) {
+      if ((this.uncovered[c >>> 5]! & (1 << (c & 31))) === 0) continue;
+      if (few === FEW_CELLS) return 0;
+      this.fewCells[few++] = c;
     }
-    for (let j = 0; j < W; j++) {
-      const single = once[j]! & ~twice[j]!;
-      const zero = model.allCells[j]! & ~once[j]!;
-      g2 += 2 * wl * popcount(refLocal[j]!);
-      g2 += 2 * wr * popcount(single & hit1[j]!);
-      g2 += wr * (popcount(zero & hit1[j]!) + popcount(zero & hit2[j]!));
-    }
-    const value = this.refValue;
-    const top = this.refTop;
-    top.reset(room);
-    for (let i = 0; i < len; i++) {
-      const o = cand[i]!;
-      let v = 2 * model.beta[o]! + 2 * w.ties * this.tiesWithChosen(o);
-      if (this.refIn[o] !== this.refMark) {
-        v += this.credit[o]!;
-        let l = 0;
-        let full = 0;
-        let half = 0;
-        for (let j = 0; j < W; j++) {
-          const c = cov[o * W + j]!;
-          const single = once[j]! & ~twice[j]!;
-          const zero = model.allCells[j]! & ~once[j]!;
-          l += popcount(loc[o * W + j]! & ~local[j]! & ~refLocal[j]!);
-          full += popcount(c & single & ~hit1[j]!);
-          half += popcount(c & zero & ~hit2[j]!);
-        }
-        v += 2 * wl * l + 2 * wr * full + wr * half;
-      }
-      value[o] = v;
-      top.add(0, v, o);
-    }
-    return { value, rest: g2 + top.total(0, 0, room - 1), total: (need) => g2 + top.total(0, need) };
+    return few;
   }
 
-  private tiesWithChosen(o: number): number {
-    const partners = this.model.partners[o]!;
-    let tp = 0;
-    for (let p = 0; p < partners.length; p++) tp += this.inSet[partners[p]!]!;
-    return tp;
+  private maskOf(o: number, few: number): number {
+    const { cov, words } = this.model;
+    let mask = 0;
+    for (let i = 0; i < few; i++) {
+      const c = this.fewCells[i]!;
+      if ((cov[o * words + (c >>> 5)]! & (1 << (c & 31))) !== 0) mask |= 1 << i;
+    }
+    return mask;
   }
 
   /** Member terms, ties, local and redundancy credits of every candidate, into m2/l2/r2. */
@@ -262,6 +222,7 @@ export class NodeBounds {
       for (let p = 0; p < partners.length; p++) tp += this.inSet[partners[p]!]!;
       this.l2[o] = 2 * wl * l;
       this.r2[o] = wr * (2 * d1 + d0);
+      this.fresh[o] = d0;
       m2[o] = 2 * model.beta[o]! + 2 * w.ties * tp + this.l2[o]! + this.r2[o]!;
       this.credit[o] = 0;
       this.mark[o] = mark;
@@ -292,10 +253,10 @@ export class NodeBounds {
       const v = m2[o]!;
       const l2 = this.l2[o]!;
       const r2 = this.r2[o]!;
-      sums.add(0, v, o);
-      sums.add(1, v - l2, o);
-      sums.add(2, v - r2, o);
-      sums.add(3, v - l2 - r2, o);
+      sums.add(0, v);
+      sums.add(1, v - l2);
+      sums.add(2, v - r2);
+      sums.add(3, v - l2 - r2);
     }
   }
 
@@ -312,26 +273,30 @@ export class NodeBounds {
     const counts = this.counts;
     counts.fill(0);
     const caps = this.caps;
-    caps.reset();
+    caps.reset(node.room);
     const uncovered = this.uncovered;
     let leadCoverers = 0;
-    let maxNewCover = 0;
+    const fresh = this.freshTop;
+    fresh.reset(node.room);
+    const most = this.mostFresh;
+    most.fill(0);
     for (let i = 0; i < len; i++) {
       const o = cand[i]!;
-      caps.add(0, model.capacity[o]!, o);
+      caps.add(0, model.capacity[o]!);
       if (this.canTakeLead(o, node.top)) leadCoverers++;
       if (!anyUncovered) continue;
-      let fresh = 0;
+      const gained = this.fresh[o]!;
       for (let j = 0; j < W; j++) {
         let bits = cov[o * W + j]! & uncovered[j]!;
         while (bits !== 0) {
           const low = bits & -bits;
-          counts[j * 32 + 31 - Math.clz32(low)]!++;
-          fresh++;
+          const c = j * 32 + 31 - Math.clz32(low);
+          counts[c]!++;
+          if (gained > most[c]!) most[c] = gained;
           bits ^= low;
         }
       }
-      if (fresh > maxNewCover) maxNewCover = fresh;
+      fresh.add(0, gained);
     }
     if (node.capacity + caps.total(0, 0, node.room) < model.annualValue) return null;
     const hasLead = node.top >= 0 && this.roles.asLead[node.top] === 1;
@@ -340,33 +305,36 @@ export class NodeBounds {
     let cellCoverers = Infinity;
     if (anyUncovered) {
       let left = 0;
+      // Dual bound on the members needed to cover what is left: charge each cell 1 over the
+      // most any of its coverers could cover; no member is charged more than 1 in total.
+      let members = 0;
       for (let c = 0; c < cellCount; c++) {
         if ((uncovered[c >>> 5]! & (1 << (c & 31))) === 0) continue;
         left++;
         const k = counts[c]!;
         if (k === 0) return null;
+        members += 1 / most[c]!;
         if (k < cellCoverers) {
           cellCoverers = k;
           cell = c;
         }
       }
-      if (Math.ceil(left / maxNewCover) > node.room) return null;
+      // The room best coverers together must reach every uncovered cell.
+      if (fresh.total(0, 0) < left || members > node.room + 1e-9) return null;
     }
     return { len, cell, cellCoverers, leadCoverers, restTop2: this.sums.total(0, 0, node.room - 1) };
   }
 }
 
-/** Running sums of the largest `room` values in several series, remembering who they are. */
+/** Running sums of the largest `room` values in several series. */
 class TopSums {
   private readonly vals: Float64Array[];
-  private readonly who: Int32Array[];
   private readonly lens: Int32Array;
   private room: number;
 
   constructor(maxRoom: number, series: number) {
     this.room = maxRoom;
     this.vals = Array.from({ length: series }, () => new Float64Array(maxRoom));
-    this.who = Array.from({ length: series }, () => new Int32Array(maxRoom));
     this.lens = new Int32Array(series);
   }
 
@@ -375,9 +343,8 @@ class TopSums {
     this.lens.fill(0);
   }
 
-  add(s: number, v: number, id: number): void {
+  add(s: number, v: number): void {
     const vals = this.vals[s]!;
-    const who = this.who[s]!;
     let len = this.lens[s]!;
     if (len === this.room) {
       if (v <= vals[len - 1]!) return;
@@ -386,11 +353,9 @@ class TopSums {
     let i = len;
     while (i > 0 && vals[i - 1]! < v) {
       vals[i] = vals[i - 1]!;
-      who[i] = who[i - 1]!;
       i--;
     }
     vals[i] = v;
-    who[i] = id;
     this.lens[s] = len + 1;
   }
 
@@ -405,16 +370,5 @@ class TopSums {
       else break;
     }
     return sum;
-  }
-
-  /** The candidates `total(s, need)` counted. */
-  counted(s: number, need: number): number[] {
-    const vals = this.vals[s]!;
-    const out: number[] = [];
-    for (let i = 0; i < this.lens[s]!; i++) {
-      if (i < need || vals[i]! > 0) out.push(this.who[s]![i]!);
-      else break;
-    }
-    return out;
   }
 }

@@ -43,6 +43,7 @@ export interface MatchModel {
   top: number;
   /** All cells set: `words` entries. */
   allCells: Uint32Array;
+
   /** True when capacity sums are exact in floating point, whatever the order of addition. */
   exactCapacity: boolean;
 }

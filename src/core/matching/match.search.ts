@@ -6,8 +6,9 @@
  * (the coverers of the uncovered cell with fewest of them, else the possible leads when the
  * lead is missing, else every candidate), and child i takes L[i] and bans L[0..i-1] for its
  * whole subtree. A node is cut when the best score any completion could reach is below the
- * k-th best found so far; the bound adds each remaining place's best possible marginal gain,
- * with the local and redundancy gains also capped by the cells left to gain them on.
+ * k-th best found so far (match.bound.ts), and candidates that could not be part of such a
+ * completion are dropped from the subtree. Children are tried best bound first, and the
+ * loop stops at the first child whose bound falls below the k-th best.
  */
 import { evaluateSet, compareEvaluated, popcount } from './match.model.js';
 import type { Evaluated, MatchModel } from './match.model.js';
@@ -176,7 +177,7 @@ class TopKSearch {
       }
       this.push(depth, o, cand, len, stamp);
       this.visit(depth + 1);
-      this.pop(depth, o);
+      this.inSet[o] = 0;
       this.banned[o] = stamp;
       if (this.stopped) return;
     }
@@ -237,11 +238,6 @@ class TopKSearch {
     this.candLen[d] = nlen;
   }
 
-  private pop(depth: number, o: number): void {
-    this.inSet[o] = 0;
-    void depth;
-  }
-
   private offer(depth: number): void {
     const score = this.score[depth]!;
     if (this.best.length >= this.k && score < this.best[this.k - 1]!.score) return;
@@ -253,6 +249,5 @@ class TopKSearch {
     if (at >= this.k) return;
     best.splice(at, 0, ev);
     if (best.length > this.k) best.pop();
-    if ((globalThis as any).TRACE) console.log('offer', this.nodes, best.map((e) => e.score).join(','));
   }
 }

@@ -60,7 +60,7 @@ export type ValidationResult = { ok: true; instance: MatchInstance } | { ok: fal
 
 /** Validates parsed JSON as a match instance; unknown fields are ignored. */
 export function validateInstance(json: unknown): ValidationResult {
-  const parsed = instanceSchema.safeParse(json);
+  const parsed = instanceSchema.safeParse(json, { reportInput: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return { ok: false, error: issue ? describeIssue(issue) : 'the instance is not valid' };

@@ -1,0 +1,128 @@
+/**
+ * The worker's reads from MongoDB. Loads that many concurrent jobs make at once are
+ * coalesced: every task (or consortium) asked for in the same tick of the event loop is
+ * fetched with one query per workspace, so a burst of due nudges costs a handful of
+ * queries instead of one each. Workspace settings and organisation contacts change
+ * rarely and are cached briefly; tasks, consortia and tenders, whose changes make a
+ * nudge stale, are always read fresh.
+ */
+import type { Consortium, Task, Tender, Workspace } from '../src/core/domain.js';
+import { orgContacts } from '../src/core/nudges/nudge.recipients.js';
+import type { Store } from '../src/core/ports.js';
+
+type Fetch<V> = (workspaceId: string, refs: string[]) => Promise<V[]>;
+
+/** Collects `ref` lookups per workspace and runs them together on the next tick. */
+class Coalescer<V extends { ref: string }> {
+  private pending = new Map<string, Map<string, ((v: V | null) => void)[]>>();
+  private rejecters = new Map<string, ((e: unknown) => void)[]>();
+  private scheduled = false;
+
+  constructor(private readonly fetch: Fetch<V>) {}
+
+  load(workspaceId: string, ref: string): Promise<V | null> {
+    return new Promise<V | null>((resolve, reject) => {
+      let refs = this.pending.get(workspaceId);
+      if (!refs) {
+        refs = new Map();
+        this.pending.set(workspaceId, refs);
+        this.rejecters.set(workspaceId, []);
+      }
+      const waiting = refs.get(ref) ?? [];
+      waiting.push(resolve);
+      refs.set(ref, waiting);
+      this.rejecters.get(workspaceId)?.push(reject);
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    const rejecters = this.rejecters;
+    this.pending = new Map();
+    this.rejecters = new Map();
+    this.scheduled = false;
+    for (const [workspaceId, refs] of batch) {
+      this.fetch(workspaceId, [...refs.keys()]).then(
+        (found) => {
+          const byRef = new Map(found.map((v) => [v.ref, v]));
+          for (const [ref, waiting] of refs) for (const resolve of waiting) resolve(byRef.get(ref) ?? null);
+        },
+        (err: unknown) => {
+          for (const reject of rejecters.get(workspaceId) ?? []) reject(err);
+        },
+      );
+    }
+  }
+}
+
+class TtlCache<V> {
+  private readonly entries = new Map<string, { at: number; value: Promise<V> }>();
+
+  constructor(private readonly ttlMs: number) {}
+
+  get(key: string, load: () => Promise<V>): Promise<V> {
+    const now = Date.now();
+    const hit = this.entries.get(key);
+    if (hit && now - hit.at < this.ttlMs) return hit.value;
+    const value = load();
+    if (this.ttlMs > 0) {
+      if (this.entries.size > 10_000) this.entries.clear();
+      this.entries.set(key, { at: now, value });
+      value.catch(() => this.entries.delete(key));
+    }
+    return value;
+  }
+}
+
+export interface LookupOptions {
+  /** How long workspace settings are reused. @defaultValue 1000 */
+  settingsTtlMs?: number;
+  /** How long an organisation's contacts are reused. @defaultValue 5000 */
+  contactsTtlMs?: number;
+}
+
+export class NudgeLookups {
+  private readonly tasks: Coalescer<Task>;
+  private readonly consortia: Coalescer<Consortium>;
+  private readonly tenders: Coalescer<Tender>;
+  private readonly workspaces: TtlCache<Workspace | null>;
+  private readonly contacts: TtlCache<string[]>;
+
+  constructor(private readonly store: Store, opts: LookupOptions = {}) {
+    this.tasks = new Coalescer((ws, refs) => store.scoped(ws).tasks.find({ ref: { in: refs } }));
+    this.consortia = new Coalescer((ws, refs) => store.scoped(ws).consortia.find({ ref: { in: refs } }));
+    this.tenders = new Coalescer((ws, refs) => store.scoped(ws).tenders.find({ ref: { in: refs } }));
+    this.workspaces = new TtlCache(opts.settingsTtlMs ?? 1_000);
+    this.contacts = new TtlCache(opts.contactsTtlMs ?? 5_000);
+  }
+
+  workspace(id: string): Promise<Workspace | null> {
+    return this.workspaces.get(id, () => this.store.workspaces.get(id));
+  }
+
+  task(workspaceId: string, ref: string): Promise<Task | null> {
+    return this.tasks.load(workspaceId, ref);
+  }
+
+  consortium(workspaceId: string, ref: string): Promise<Consortium | null> {
+    return this.consortia.load(workspaceId, ref);
+  }
+
+  tender(workspaceId: string, ref: string): Promise<Tender | null> {
+    return this.tenders.load(workspaceId, ref);
+  }
+
+  /** Who hears about an organisation's work: its admins, or all its members if it has none. */
+  orgContacts(workspaceId: string, slug: string): Promise<string[]> {
+    return this.contacts.get(`${workspaceId}\u0000${slug}`, async () => orgContacts(await this.store.scoped(workspaceId).members.find({ orgSlug: slug })));
+  }
+
+  /** Tasks of a consortium, for the progress line of a countdown. */
+  consortiumTasks(workspaceId: string, consortiumRef: string): Promise<Task[]> {
+    return this.store.scoped(workspaceId).tasks.find({ consortiumRef });
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The BullMQ workers of one process: nudge delivery, and the maintenance queue (the
+ * sweeper and the weekly digests). `npm run worker` runs them alone; `npm start` runs
+ * them beside the console chat. Any number of processes may run them on one Redis.
+ */
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { silentLog, type CoreLog } from '../src/core/context.js';
+import { systemClock, type Clock, type Notifier, type Store } from '../src/core/ports.js';
+import { BullScheduler } from '../src/queue/bull.scheduler.js';
+import { MAINTENANCE_QUEUE, NUDGE_QUEUE, workerRedis, type MaintenanceJobData, type NudgeJobData } from '../src/queue/nudge.jobs.js';
+import { runDigests } from './digest.job.js';
+import { NudgeLookups } from './nudge.lookups.js';
+import { nudgeProcessor, type NudgeOutcome } from './nudge.worker.js';
+import { ensureSweeper, sweepAll } from './sweeper.job.js';
+
+export interface WorkerDeps {
+  store: Store;
+  notifier: Notifier;
+  redisUrl: string;
+  /** BullMQ key prefix (QUEUE_PREFIX). */
+  prefix: string;
+  log?: CoreLog;
+  /** Multiplies nudge delays (NUDGE_TIME_SCALE). @defaultValue 1 */
+  timeScale?: number;
+  clock?: Clock;
+  /** Nudges delivered in parallel by this process. @defaultValue 50 */
+  concurrency?: number;
+  /** How often the sweeper runs. @defaultValue 300000 (5 minutes) */
+  sweepEveryMs?: number;
+  /** Sweep once as the workers start, to recover anything lost while none ran. @defaultValue true */
+  sweepOnStart?: boolean;
+  /**
+   * How long a job's lock lasts without renewal; a process that dies loses its jobs to
+   * another after about this long plus `stalledIntervalMs`. @defaultValue 30000
+   */
+  lockDurationMs?: number;
+  /** How often stalled jobs (of dead processes) are looked for. @defaultValue 30000 */
+  stalledIntervalMs?: number;
+  /** A ledger claim older than this is presumed abandoned. @defaultValue 2 × lockDurationMs */
+  claimTtlMs?: number;
+  /** How long workspace settings are reused between nudges. @defaultValue 1000 */
+  settingsTtlMs?: number;
+  /** On close, how long in-flight jobs may take before they are handed back. @defaultValue 10000 */
+  shutdownGraceMs?: number;
+  /**
+   * How often this process checks that the sweeper's job scheduler still exists in Redis,
+   * and sweeps at once if it had vanished (Redis flushed or replaced). @defaultValue 60000
+   */
+  watchdogMs?: number;
+  /** Told the outcome of every nudge job (for metrics and tests). */
+  onNudge?: (outcome: NudgeOutcome, key: string, workspaceId: string) => void;
+}
+
+export interface Workers {
+  /** Finishes in-flight jobs (or, past the grace period, leaves them to be recovered) and disconnects. */
+  close(): Promise<void>;
+  /** Runs the sweeper now; returns how many nudge jobs it queued again. */
+  sweepNow(): Promise<number>;
+  /** Sends this week's digests of a workspace now (what the Monday job does). */
+  digestNow(workspaceId: string): Promise<number>;
+  readonly scheduler: BullScheduler;
+}
+
+const wait = (ms: number) => new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
+
+export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
+  const log = deps.log ?? silentLog;
+  const clock = deps.clock ?? systemClock;
+  const lockDuration = deps.lockDurationMs ?? 30_000;
+  const scheduler = new BullScheduler({
+    store: deps.store, redisUrl: deps.redisUrl, prefix: deps.prefix, clock, log, timeScale: deps.timeScale ?? 1,
+    claimTtlMs: deps.claimTtlMs ?? 2 * lockDuration,
+  });
+  const ledger = scheduler.ledger;
+  const lookups = new NudgeLookups(deps.store, { settingsTtlMs: deps.settingsTtlMs ?? 1_000 });
+  const connections: Redis[] = [workerRedis(deps.redisUrl), workerRedis(deps.redisUrl), workerRedis(deps.redisUrl)];
+  const [nudgeConn, maintConn, queueConn] = connections as [Redis, Redis, Redis];
+  for (const c of connections) c.on('error', (err) => log.warn({ err }, 'worker Redis connection error'));
+  const maintenance = new Queue<MaintenanceJobData>(MAINTENANCE_QUEUE, { connection: queueConn, prefix: deps.prefix });
+  maintenance.on('error', (err) => log.warn({ err }, 'maintenance queue error'));
+
+  const common = {
+    prefix: deps.prefix,
+    lockDuration,
+    stalledInterval: deps.stalledIntervalMs ?? 30_000,
+    // A job whose process died is put back this many times before it counts as failed.
+    maxStalledCount: 5,
+  };
+  const processNudge = nudgeProcessor({ notifier: deps.notifier, ledger, lookups, log });
+  const deliver = async (job: Job<NudgeJobData>, token?: string): Promise<NudgeOutcome> => {
+    const outcome = await processNudge(job, token);
+    deps.onNudge?.(outcome, job.data.key, job.data.ws);
+    return outcome;
+  };
+  const nudges = new Worker<NudgeJobData, NudgeOutcome>(NUDGE_QUEUE, deliver, { ...common, connection: nudgeConn, concurrency: deps.concurrency ?? 50 });
+  nudges.on('failed', (job: Job<NudgeJobData> | undefined, err) => log.warn({ err, key: job?.data.key, workspaceId: job?.data.ws, attempts: job?.attemptsMade }, 'nudge delivery failed'));
+  nudges.on('error', (err) => log.error({ err }, 'nudge worker error'));
+
+  const sweepDeps = { store: deps.store, scheduler, ledger, maintenance, clock, log };
+  const digestDeps = { store: deps.store, notifier: deps.notifier, ledger, lookups, clock, maintenance, log };
+  const maint = new Worker<MaintenanceJobData, number>(MAINTENANCE_QUEUE, async (job) => {
+    if (job.data.kind === 'sweep') return sweepAll(sweepDeps);
+    return runDigests(digestDeps, job.data.ws);
+  }, { ...common, connection: maintConn, concurrency: 1 });
+  maint.on('failed', (job, err) => log.warn({ err, job: job?.name }, 'maintenance job failed'));
+  maint.on('error', (err) => log.error({ err }, 'maintenance worker error'));
+
+  const sweepEvery = deps.sweepEveryMs ?? 300_000;
+  const sweepInBackground = (why: string) => {
+    void sweepAll(sweepDeps).catch((err: unknown) => log.warn({ err, why }, 'sweep failed; the scheduled sweep will retry'));
+  };
+  await ensureSweeper(maintenance, sweepEvery);
+  if (deps.sweepOnStart !== false) sweepInBackground('start');
+  const watchdog = setInterval(() => {
+    ensureSweeper(maintenance, sweepEvery).then(
+      (recreated) => {
+        if (!recreated) return;
+        log.warn({}, 'Redis had lost the nudge schedule; sweeping now to restore it');
+        sweepInBackground('redis lost its data');
+      },
+      () => undefined, // Redis down: the next tick tries again.
+    );
+  }, deps.watchdogMs ?? 60_000);
+  watchdog.unref();
+
+  let closed: Promise<void> | undefined;
+  return {
+    scheduler,
+    sweepNow: () => sweepAll(sweepDeps),
+    digestNow: (workspaceId) => runDigests(digestDeps, workspaceId),
+    close() {
+      closed ??= (async () => {
+        clearInterval(watchdog);
+        const grace = deps.shutdownGraceMs ?? 10_000;
+        // close() lets in-flight jobs finish; past the grace period they are left locked and
+        // go back to the queue when their lock expires, for this or another process.
+        const finished = await Promise.race([Promise.all([nudges.close(), maint.close()]), wait(grace)]);
+        if (finished === 'timeout') {
+          log.warn({ graceMs: grace }, 'in-flight nudges did not finish in time; they will be recovered by another worker');
+          await Promise.all([nudges.close(true), maint.close(true)]).catch(() => undefined);
+        }
+        await maintenance.close().catch(() => undefined);
+        await scheduler.close();
+        await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,210 @@
+/**
+ * The core's Scheduler port on BullMQ: recomputes a subject's nudges from MongoDB and
+ * makes Redis hold exactly those, as delayed jobs with deterministic ids.
+ *
+ * Redis is only the schedule. A change made while Redis is down still succeeds: the
+ * scheduler logs, returns within its command timeout, and the sweeper (which calls
+ * {@link BullScheduler.syncWorkspace}) queues the nudge once Redis is back.
+ */
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { silentLog, type CoreLog } from '../core/context.js';
+import type { Workspace } from '../core/domain.js';
+import { selectPending, type Nudge } from '../core/nudges/nudge.policy.js';
+import { systemClock, type Clock, type Scheduler, type Store } from '../core/ports.js';
+import { NUDGE_JOB_OPTIONS, NUDGE_QUEUE, nudgeJobId, producerRedis, type NudgeJobData } from './nudge.jobs.js';
+import { NudgeLedger } from './nudge.ledger.js';
+import { loadConsortiumNudges, loadTaskNudges, loadWorkspaceNudges } from './nudge.source.js';
+
+export interface BullSchedulerOptions {
+  store: Store;
+  redisUrl: string;
+  /** BullMQ key prefix, so several deployments (or test files) share one Redis. */
+  prefix: string;
+  clock?: Clock;
+  log?: CoreLog;
+  /**
+   * Multiplies every delay, for demos and tests: 0.001 makes a week about ten minutes.
+   * @defaultValue 1
+   */
+  timeScale?: number;
+  /**
+   * Longest a Redis call may take before the scheduler gives up on it.
+   * @defaultValue 1500
+   */
+  commandTimeoutMs?: number;
+  /** Claims older than this are taken over (see NudgeLedger). @defaultValue 60000 */
+  claimTtlMs?: number;
+}
+
+class Timeout extends Error {
+  readonly code = 'REDIS_TIMEOUT';
+}
+
+const DAY = 86_400_000;
+
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Timeout(`Redis did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
+}
+
+export class BullScheduler implements Scheduler {
+  readonly queue: Queue<NudgeJobData>;
+  readonly ledger: NudgeLedger;
+  private readonly redis: Redis;
+  private readonly clock: Clock;
+  private readonly log: CoreLog;
+  private readonly scale: number;
+  private readonly timeoutMs: number;
+  private readonly prefix: string;
+
+  constructor(private readonly opts: BullSchedulerOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.log = opts.log ?? silentLog;
+    this.scale = opts.timeScale ?? 1;
+    this.timeoutMs = opts.commandTimeoutMs ?? 1_500;
+    this.prefix = opts.prefix;
+    this.ledger = new NudgeLedger(opts.store, opts.claimTtlMs ?? 60_000);
+    this.redis = producerRedis(opts.redisUrl, this.timeoutMs);
+    let lastComplaint = 0;
+    const complain = (err: unknown) => {
+      // Reconnection errors repeat every retry; once a minute says enough.
+      if (Date.now() - lastComplaint < 60_000) return;
+      lastComplaint = Date.now();
+      this.log.warn({ err }, 'nudge scheduler cannot reach Redis; changes are kept in MongoDB for the sweeper');
+    };
+    this.redis.on('error', complain);
+    this.queue = new Queue<NudgeJobData>(NUDGE_QUEUE, { connection: this.redis, prefix: opts.prefix });
+    this.queue.on('error', complain);
+  }
+
+  async taskChanged(workspaceId: string, taskRef: string): Promise<void> {
+    await this.safely(workspaceId, taskRef, async (ws) => {
+      const { nudges } = await loadTaskNudges(ws, this.opts.store.scoped(ws.id), taskRef);
+      await this.syncSubject(ws, taskRef, nudges, 'fresh');
+    });
+  }
+
+  async consortiumChanged(workspaceId: string, consortiumRef: string): Promise<void> {
+    await this.safely(workspaceId, consortiumRef, async (ws) => {
+      const { nudges } = await loadConsortiumNudges(ws, this.opts.store.scoped(ws.id), consortiumRef);
+      await this.syncSubject(ws, consortiumRef, nudges, 'fresh');
+    });
+  }
+
+  /** The port's promise: never throw to a command, whatever Redis or MongoDB do. */
+  private async safely(workspaceId: string, subject: string, work: (ws: Workspace) => Promise<void>): Promise<void> {
+    try {
+      const ws = await this.opts.store.workspaces.get(workspaceId);
+      if (ws) await work(ws);
+    } catch (err) {
+      this.log.warn({ err, workspaceId, subject }, 'nudges not scheduled now; the sweeper will schedule them');
+    }
+  }
+
+  /**
+   * Reconciles every open task and formed consortium of a workspace with Redis, queueing
+   * what is missing (late nudges to go at once) and dropping what is stale. Returns how
+   * many jobs had to be added. Throws when Redis is unreachable, so a sweep can say so.
+   */
+  async syncWorkspace(ws: Workspace): Promise<number> {
+    await this.connected();
+    const bySubject = await loadWorkspaceNudges(ws, this.opts.store.scoped(ws.id));
+    const all = [...bySubject.values()].flat();
+    const settled = await this.ledger.settledKeys(ws.id, all.map((n) => n.key));
+    const now = this.clock.now();
+    let added = 0;
+    const subjects = [...bySubject.entries()];
+    for (let i = 0; i < subjects.length; i += 50) {
+      const counts = await Promise.all(subjects.slice(i, i + 50).map(([subject, nudges]) => {
+        const pick = selectPending(nudges, now, settled, 'sweep');
+        return this.reconcile(ws.id, subject, [...pick.upcoming, ...pick.catchUp], now);
+      }));
+      added += counts.reduce((a, b) => a + b, 0);
+    }
+    return added;
+  }
+
+  private async syncSubject(ws: Workspace, subject: string, nudges: Nudge[], mode: 'fresh' | 'sweep'): Promise<void> {
+    const now = this.clock.now();
+    const settled = nudges.length ? await this.ledger.settledKeys(ws.id, nudges.map((n) => n.key)) : new Set<string>();
+    const pick = selectPending(nudges, now, settled, mode);
+    if (pick.settle.length) await this.ledger.settle(ws.id, pick.settle, now);
+    await this.reconcile(ws.id, subject, [...pick.upcoming, ...pick.catchUp], now);
+  }
+
+  private delayOf(n: Nudge, now: Date): number {
+    return Math.max(0, Math.round((n.dueAt.getTime() - now.getTime()) * this.scale));
+  }
+
+  private indexKey(workspaceId: string, subject: string): string {
+    return `${this.prefix}:nudge-index:${workspaceId.length}:${workspaceId}:${subject}`;
+  }
+
+  /**
+   * Makes Redis hold exactly `desired` for one subject. The per-subject index set is how
+   * stale jobs (an old version's) are found without scanning the delayed set; if it is
+   * lost with Redis, stale jobs that survive are refused by the worker's MongoDB check.
+   */
+  private async reconcile(workspaceId: string, subject: string, desired: Nudge[], now: Date): Promise<number> {
+    await this.connected();
+    const idx = this.indexKey(workspaceId, subject);
+    const want = new Map(desired.map((n) => [nudgeJobId(workspaceId, n.key), n]));
+    const had = await within(this.redis.smembers(idx), this.timeoutMs);
+    const stale = had.filter((id) => !want.has(id));
+    // A job being delivered right now cannot be removed; the worker's check stops it.
+    await within(Promise.all(stale.map((id) => this.queue.remove(id).catch(() => 0))), this.timeoutMs);
+    const toAdd: Nudge[] = [];
+    await within(Promise.all([...want.entries()].map(async ([id, n]) => {
+      const job = await this.queue.getJob(id);
+      if (!job) {
+        toAdd.push(n);
+        return;
+      }
+      if (job.data.dueAt !== n.dueAt.toISOString() && (await job.isDelayed())) {
+        await job.updateData({ ...job.data, dueAt: n.dueAt.toISOString() });
+        await job.changeDelay(this.delayOf(n, now));
+      }
+    })), this.timeoutMs * 2);
+    if (toAdd.length) {
+      await within(this.queue.addBulk(toAdd.map((n) => ({
+        name: n.kind,
+        data: { ws: workspaceId, key: n.key, dueAt: n.dueAt.toISOString() },
+        opts: { ...NUDGE_JOB_OPTIONS, jobId: nudgeJobId(workspaceId, n.key), delay: this.delayOf(n, now) },
+      }))), this.timeoutMs * 2);
+    }
+    const multi = this.redis.multi();
+    if (stale.length) multi.srem(idx, ...stale);
+    if (want.size) {
+      multi.sadd(idx, ...want.keys());
+      const last = Math.max(...desired.map((n) => this.delayOf(n, now)));
+      multi.pexpire(idx, last + 14 * DAY);
+    }
+    if (stale.length || want.size) await within(multi.exec(), this.timeoutMs);
+    return toAdd.length;
+  }
+
+  /**
+   * Waits for the first connection (briefly), but fails at once while ioredis is between
+   * reconnection attempts: Redis is known to be down, and a command should not wait.
+   */
+  private async connected(): Promise<void> {
+    const status = this.redis.status;
+    if (status === 'ready') return;
+    if (status !== 'connecting' && status !== 'connect' && status !== 'wait') throw new Error(`Redis is ${status}`);
+    await within(new Promise<void>((resolve) => this.redis.once('ready', () => resolve())), this.timeoutMs);
+  }
+
+  async close(): Promise<void> {
+    await within(this.queue.close(), 2_000).catch(() => undefined);
+    await within(this.redis.quit(), 1_000).catch(() => this.redis.disconnect());
+  }
+}
+
+/** The Scheduler for the core, with the process's Redis and prefix. */
+export function createScheduler(opts: BullSchedulerOptions): BullScheduler {
+  return new BullScheduler(opts);
+}

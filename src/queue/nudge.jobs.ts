@@ -1,0 +1,77 @@
+/**
+ * What the nudge queues hold and how their jobs are named. Shared by the scheduler (which
+ * adds jobs) and the workers (which run them), so both agree on ids and payloads.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+import type { JobsOptions } from 'bullmq';
+
+/** Delayed nudge deliveries, one job per nudge. */
+export const NUDGE_QUEUE = 'nudges';
+/** The sweeper and the weekly digests: few jobs, run on job schedulers. */
+export const MAINTENANCE_QUEUE = 'nudge-maintenance';
+
+/** One nudge to deliver: the worker recomputes everything else from MongoDB. */
+export interface NudgeJobData {
+  /** Workspace id. */
+  ws: string;
+  /** The nudge key, `<kind>:<subject>:<version>:<slot>`. */
+  key: string;
+  /** When the nudge is due (ISO), to notice a schedule that has moved (working hours changed). */
+  dueAt: string;
+}
+
+export type MaintenanceJobData = { kind: 'sweep' } | { kind: 'digest'; ws: string };
+
+/** BullMQ reserves `:` in job ids; workspace ids and keys may contain it. */
+function escapeId(text: string): string {
+  return text.replace(/%/g, '%25').replace(/:/g, '%3A').replace(/\//g, '%2F');
+}
+
+/** The deterministic job id of a nudge: the same nudge can never be queued twice. */
+export function nudgeJobId(workspaceId: string, key: string): string {
+  return `n/${escapeId(workspaceId)}/${escapeId(key)}`;
+}
+
+export function digestSchedulerId(workspaceId: string): string {
+  return `digest/${escapeId(workspaceId)}`;
+}
+
+export function digestJobId(workspaceId: string, week: string, why: 'late' | 'catch-up'): string {
+  return `digest-${why}/${escapeId(workspaceId)}/${week}`;
+}
+
+export const SWEEP_SCHEDULER_ID = 'sweeper';
+
+/**
+ * Retries with backoff for a failed delivery (a chat API down). A job that exhausts them
+ * is dropped from Redis; its nudge is still unsettled in the ledger, so the sweeper
+ * queues it again.
+ */
+export const NUDGE_JOB_OPTIONS: JobsOptions = {
+  attempts: 6,
+  backoff: { type: 'exponential', delay: 2_000 },
+  removeOnComplete: true,
+  removeOnFail: true,
+};
+
+/**
+ * A connection for producers that must never wait on Redis: with no offline queue and a
+ * command timeout, a command fails within `timeoutMs` when Redis is down, and the caller
+ * carries on (MongoDB holds the truth; the sweeper restores the schedule).
+ */
+export function producerRedis(url: string, timeoutMs: number): Redis {
+  const options: RedisOptions = {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: timeoutMs,
+    connectTimeout: timeoutMs,
+    // Keep trying in the background, never faster than every 2 s.
+    retryStrategy: (times) => Math.min(200 * times, 2_000),
+  };
+  return new Redis(url, options);
+}
+
+/** A connection for BullMQ workers: blocking commands must be allowed to wait. */
+export function workerRedis(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(200 * times, 2_000) });
+}

@@ -1,0 +1,59 @@
+/**
+ * Nudges recomputed from MongoDB: the single place that turns stored records into the
+ * policy's inputs, used by the scheduler, the sweeper and the worker alike.
+ */
+import { calendarFor } from '../core/app.js';
+import type { Consortium, Task, Tender, Workspace } from '../core/domain.js';
+import { countdownNudges, taskNudges, type Nudge } from '../core/nudges/nudge.policy.js';
+import type { WorkspaceData } from '../core/ports.js';
+import type { WorkingCalendar } from '../core/time/working-days.js';
+
+/** A calendar per workspace settings; they are pure values, so cache by their fields. */
+const calendars = new Map<string, WorkingCalendar>();
+
+export function workspaceCalendar(ws: Workspace): WorkingCalendar {
+  const s = ws.settings;
+  const id = `${s.timezone}|${s.holidays}|${s.hoursStart}|${s.hoursEnd}`;
+  let cal = calendars.get(id);
+  if (!cal) {
+    cal = calendarFor(s);
+    if (calendars.size > 500) calendars.clear();
+    calendars.set(id, cal);
+  }
+  return cal;
+}
+
+export function nudgesOfTask(ws: Workspace, task: Task): Nudge[] {
+  return taskNudges(task, ws.settings, workspaceCalendar(ws));
+}
+
+export function nudgesOfConsortium(ws: Workspace, c: Consortium, tender: Tender | null): Nudge[] {
+  return countdownNudges(c, tender, workspaceCalendar(ws));
+}
+
+export async function loadTaskNudges(ws: Workspace, data: WorkspaceData, ref: string): Promise<{ task: Task | null; nudges: Nudge[] }> {
+  const task = await data.tasks.findOne({ ref });
+  return { task, nudges: task ? nudgesOfTask(ws, task) : [] };
+}
+
+export async function loadConsortiumNudges(ws: Workspace, data: WorkspaceData, ref: string): Promise<{ consortium: Consortium | null; tender: Tender | null; nudges: Nudge[] }> {
+  const consortium = await data.consortia.findOne({ ref });
+  if (!consortium) return { consortium, tender: null, nudges: [] };
+  const tender = await data.tenders.findOne({ ref: consortium.tenderRef });
+  return { consortium, tender, nudges: nudgesOfConsortium(ws, consortium, tender) };
+}
+
+/** Every nudge a workspace could still owe, grouped by subject: open tasks and formed consortia. */
+export async function loadWorkspaceNudges(ws: Workspace, data: WorkspaceData): Promise<Map<string, Nudge[]>> {
+  const [tasks, consortia] = await Promise.all([
+    data.tasks.find({ status: 'open' }),
+    data.consortia.find({ state: 'formed' }),
+  ]);
+  const tenderRefs = [...new Set(consortia.map((c) => c.tenderRef))];
+  const tenders = tenderRefs.length ? await data.tenders.find({ ref: { in: tenderRefs } }) : [];
+  const byRef = new Map(tenders.map((t) => [t.ref, t]));
+  const out = new Map<string, Nudge[]>();
+  for (const t of tasks) out.set(t.ref, nudgesOfTask(ws, t));
+  for (const c of consortia) out.set(c.ref, nudgesOfConsortium(ws, c, byRef.get(c.tenderRef) ?? null));
+  return out;
+}
