@@ -48,8 +48,8 @@ export interface WorkerDeps {
    * and sweeps at once if it had vanished (Redis flushed or replaced). @defaultValue 60000
    */
   watchdogMs?: number;
-  /** Told the outcome of every nudge job (for metrics and tests). */
-  onNudge?: (outcome: NudgeOutcome, key: string, workspaceId: string) => void;
+  /** Told the outcome of every nudge job, before the job is acknowledged (for metrics and tests). */
+  onNudge?: (outcome: NudgeOutcome, key: string, workspaceId: string) => void | Promise<void>;
 }
 
 export interface Workers {
@@ -90,7 +90,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   const processNudge = nudgeProcessor({ notifier: deps.notifier, ledger, lookups, log });
   const deliver = async (job: Job<NudgeJobData>, token?: string): Promise<NudgeOutcome> => {
     const outcome = await processNudge(job, token);
-    deps.onNudge?.(outcome, job.data.key, job.data.ws);
+    await deps.onNudge?.(outcome, job.data.key, job.data.ws);
     return outcome;
   };
   const nudges = new Worker<NudgeJobData, NudgeOutcome>(NUDGE_QUEUE, deliver, { ...common, connection: nudgeConn, concurrency: deps.concurrency ?? 50 });

@@ -19,7 +19,7 @@
  * HiGHS returns either. Scores and capacities reported here are recomputed literally from
  * the returned sets, not read from the solver.
  */
-import highsLoader from 'highs';
+import * as highsModule from 'highs';
 import type { Highs, Model } from 'highs';
 import { literalModel } from './exhaustive.oracle.js';
 import type { MatchInstance } from '../../src/core/matching/match.types.js';
@@ -39,10 +39,18 @@ export interface HighsResult {
 }
 
 export interface HighsOptions {
-  /** Seconds per solve (each proposal takes two). @defaultValue 60 */
-  timeLimit?: number;
+  /**
+   * Seconds for the whole top-k; each solve gets what is left (each proposal takes two).
+   * When it runs out the answer so far is returned with `provenOptimal: false`.
+   * @defaultValue 600
+   */
+  budget?: number;
   top?: number;
 }
+
+// The package's typings describe its CommonJS build; under ESM its default export is the
+// loader itself, which TypeScript cannot see, hence the cast.
+const highsLoader = (highsModule as unknown as { default: () => Promise<Highs> }).default;
 
 let loaded: Promise<Highs> | null = null;
 
@@ -160,8 +168,9 @@ export function highsTopK(highs: Highs, instance: MatchInstance, opts: HighsOpti
   let proven = true;
   let solves = 0;
   try {
-    const limit = opts.timeLimit ?? 60;
-    model.options.set({ output_flag: false, mip_rel_gap: 0, mip_abs_gap: 0.5, time_limit: limit });
+    const deadline = started + 1000 * (opts.budget ?? 600);
+    const left = (): number => Math.max(0.01, (deadline - performance.now()) / 1000);
+    model.options.set({ output_flag: false, mip_rel_gap: 0, mip_abs_gap: 0.5 });
     const { maximize } = highs.constants.objectiveSense;
     const status = highs.constants.modelStatus;
     const capCosts: number[] = new Array<number>(cost.length).fill(0);
@@ -171,16 +180,20 @@ export function highsTopK(highs: Highs, instance: MatchInstance, opts: HighsOpti
       // Stage A: best (M+1)·score − |S|.
       model.changeObjectiveSense(maximize);
       model.changeColsCost({ kind: 'range', from: 0, to: cost.length - 1 }, cost);
+      model.options.set({ time_limit: left() });
       const a = model.run();
       solves++;
       if (a.modelStatus === status.infeasible) break;
       if (a.modelStatus !== status.optimal) proven = false;
-      if (!hasSolution(model)) break;
+      if (!hasSolution(model) || a.modelStatus !== status.optimal) break;
       const value = Math.round(model.getObjectiveValue());
-      // Stage B: among those, the most capacity.
+      const start = model.getSolution().colValue;
+      // Stage B: among those, the most capacity, starting from stage A's answer.
       const fix = model.getDimensions().numRows;
       model.addRow(value - 0.5, inf, { indices: cost.map((_, j) => j).filter((j) => cost[j] !== 0), values: cost.filter((c) => c !== 0) });
       model.changeColsCost({ kind: 'range', from: 0, to: cost.length - 1 }, capCosts);
+      model.setSolution({ colValue: start });
+      model.options.set({ time_limit: left() });
       const b = model.run();
       solves++;
       if (b.modelStatus !== status.optimal) proven = false;

@@ -29,7 +29,7 @@ afterEach(async () => {
 /** A world whose workers report what became of every nudge job. */
 async function setUp(): Promise<{ w: World; outcomes: [NudgeOutcome, string][]; ws: string; c: string }> {
   const outcomes: [NudgeOutcome, string][] = [];
-  const w = await createWorld(import.meta.url, { now: NOW, redisUrl: redisUrl(), timeScale: SCALE, workers: { onNudge: (o, key) => outcomes.push([o, key]) } });
+  const w = await createWorld(import.meta.url, { now: NOW, redisUrl: redisUrl(), timeScale: SCALE, workers: { onNudge: (o, key) => void outcomes.push([o, key]) } });
   world = w;
   const s = await seedWorkspace(w.store, { submission: SUBMISSION });
   return { w, outcomes, ws: s.ws, c: s.consortium.ref };
@@ -108,7 +108,7 @@ describe('a snoozed task', () => {
     // that time; the latest, most telling one is sent when the snooze ends.
     expect((await w.say(ws, 'amara', 'task snooze K-1 28/01/2027 15:00')).outcome).toBe('ok');
     await eventually('the escalation arrives', () => w.notifier.keys().includes('escalate:K-1:1:esc'), 10_000);
-    const reminders = w.notifier.delivered.filter((d) => d.key.startsWith('remind:')).map((d) => [d.key.replace(/~.*$/, '~'), d.dueAt]);
+    const reminders = w.notifier.delivered.filter((d) => d.key.startsWith('remind:')).map((d) => [d.key.replace(/~.*$/, '~'), d.dueAt]).sort((a, b) => String(a[1]).localeCompare(String(b[1])));
     expect(reminders).toEqual([
       ['remind:K-1:1:d1~', '2027-01-28T15:00:00.000Z'],
       ['remind:K-1:1:d0', '2027-01-29T09:00:00.000Z'],

@@ -69,7 +69,7 @@ describe('nudge delivery', () => {
     await world.scheduler.consortiumChanged(s.ws, s.consortium.ref);
     const w = world;
     await eventually('the 4-hour countdown arrives', () => w.notifier.delivered.some((d) => d.key.endsWith(':h4')), 8_000);
-    const got = w.notifier.delivered.map((d) => [d.key.split(':')[3], d.to, d.dueAt]);
+    const got = w.notifier.delivered.map((d) => [d.key.split(':')[3], d.to, d.dueAt]).sort((a, b) => String(a[2]).localeCompare(String(b[2])));
     expect(got).toEqual([
       ['d3', 'c/CH-1', '2027-01-19T12:00:00.000Z'],
       ['d1', 'c/CH-1', '2027-01-21T12:00:00.000Z'],

@@ -29,6 +29,8 @@ export interface NodeView {
   capacity: number;
   /** Best-ranked eligible member so far, or -1. */
   top: number;
+  /** The chosen members have the lead they need (or need none). */
+  leadOk: boolean;
   room: number;
   /** The chosen members already form a feasible consortium. */
   complete: boolean;
@@ -121,6 +123,7 @@ export class NodeBounds {
       if (uncovered[j] !== 0) anyUncovered = true;
     }
     this.m2 = m2;
+    if (!this.mayComplete(node, cand, len)) return null;
     this.baseValues(node, cand, len);
     this.collect(cand, len, room);
     const target = node.threshold === -Infinity ? -Infinity : 2 * (node.threshold - node.score);
@@ -173,6 +176,20 @@ export class NodeBounds {
       len = kept;
     }
     return this.feasibility(node, cand, len, anyUncovered, cellCount);
+  }
+
+  /** Cheap tests before any bound: enough capacity within reach, and a possible lead. */
+  private mayComplete(node: NodeView, cand: Int32Array, len: number): boolean {
+    const { model } = this;
+    const caps = this.caps;
+    caps.reset(node.room);
+    let leadCoverers = node.leadOk ? 1 : 0;
+    for (let i = 0; i < len; i++) {
+      const o = cand[i]!;
+      caps.add(0, model.capacity[o]!);
+      if (leadCoverers === 0 && this.canTakeLead(o, node.top)) leadCoverers = 1;
+    }
+    return leadCoverers > 0 && node.capacity + caps.total(0, 0, node.room) >= model.annualValue;
   }
 
   /** Lists the uncovered cells if there are 1..FEW_CELLS of them; returns how many (else 0). */
@@ -299,8 +316,7 @@ export class NodeBounds {
       fresh.add(0, gained);
     }
     if (node.capacity + caps.total(0, 0, node.room) < model.annualValue) return null;
-    const hasLead = node.top >= 0 && this.roles.asLead[node.top] === 1;
-    if (!hasLead && leadCoverers === 0) return null;
+    if (!node.leadOk && leadCoverers === 0) return null;
     let cell = -1;
     let cellCoverers = Infinity;
     if (anyUncovered) {

@@ -6,13 +6,15 @@
  * bound. That is a small knapsack with a cardinality limit, solved exactly by dynamic
  * programming over (members, shares so far capped at the need, cells gathered).
  *
- * Only the `room` best items with the same share and cells can matter (swap any other for
- * an unused better one of the same kind), which keeps the item list short.
+ * An item can only matter if fewer than `room` items with the same cells and at least its
+ * share are worth more (otherwise swap it for an unused one of those), which keeps the item
+ * list short.
  */
 export class RequirementKnapsack {
   private table = new Float64Array(0);
   private reach = new Float64Array(0);
-  private best = new Map<number, number[]>();
+  private bucketLen = new Int32Array(0);
+  private bucketVals = new Float64Array(0);
   private need = 0;
   private room = 0;
   private masks = 1;
@@ -37,24 +39,28 @@ export class RequirementKnapsack {
     const masks = 1 << cellBits;
     this.masks = masks;
     const width = need + 1;
-    const best = this.best;
-    best.clear();
+    const keys = width * masks;
+    if (this.bucketLen.length < keys || this.bucketVals.length < keys * room) {
+      this.bucketLen = new Int32Array(keys);
+      this.bucketVals = new Float64Array(keys * Math.max(room, 8));
+    }
+    const lens = this.bucketLen;
+    const vals = this.bucketVals;
+    lens.fill(0, 0, keys);
     for (let i = 0; i < len; i++) {
       const id = ids[i]!;
       const key = Math.min(need, shares[id]!) * masks + (cells[id]! & (masks - 1));
       const v = values[id]!;
-      let kept = best.get(key);
-      if (kept === undefined) {
-        kept = [];
-        best.set(key, kept);
-      }
-      if (kept.length < room) {
-        kept.push(v);
+      const at = key * room;
+      const n = lens[key]!;
+      if (n < room) {
+        vals[at + n] = v;
+        lens[key] = n + 1;
         continue;
       }
-      let low = 0;
-      for (let b = 1; b < kept.length; b++) if (kept[b]! < kept[low]!) low = b;
-      if (v > kept[low]!) kept[low] = v;
+      let low = at;
+      for (let b = at + 1; b < at + room; b++) if (vals[b]! < vals[low]!) low = b;
+      if (v > vals[low]!) vals[low] = v;
     }
 
     const layer = width * masks;
@@ -63,30 +69,51 @@ export class RequirementKnapsack {
     const t = this.table;
     t.fill(-Infinity, 0, size);
     t[0] = 0;
-    for (const [key, kept] of best) {
+    // Largest shares first: an item is worth trying only if fewer than `room` items with a
+    // larger share and the same cells beat it.
+    const ahead: number[][] = Array.from({ length: masks }, () => []);
+    const bucket: number[] = [];
+    for (let key = keys - 1; key >= 0; key--) {
+      const n = lens[key]!;
+      if (n === 0) continue;
       const share = Math.floor(key / masks);
       const mask = key % masks;
-      for (const v of kept) {
-        for (let j = room; j >= 1; j--) {
-          const from = (j - 1) * layer;
-          const to = j * layer;
-          for (let s = need; s >= 0; s--) {
-            const ns = Math.min(need, s + share);
-            for (let m = 0; m < masks; m++) {
-              const prev = t[from + s * masks + m]!;
-              if (prev === -Infinity) continue;
-              const at = to + ns * masks + (m | mask);
-              if (prev + v > t[at]!) t[at] = prev + v;
-            }
-          }
-        }
+      bucket.length = 0;
+      for (let b = 0; b < n; b++) bucket.push(vals[key * room + b]!);
+      bucket.sort((x, y) => y - x);
+      const higher = ahead[mask]!;
+      const bar = higher.length < room ? -Infinity : higher[room - 1]!;
+      for (const v of bucket) {
+        if (v <= bar) break;
+        this.addItem(share, mask, v);
       }
+      ahead[mask] = mergeTop(higher, bucket, room);
     }
     let result = -Infinity;
     const full = masks - 1;
     for (let j = 1; j <= room; j++) result = Math.max(result, t[j * layer + need * masks + full]!);
     this.prepareReach();
     return result;
+  }
+
+  private addItem(share: number, mask: number, v: number): void {
+    const { need, masks, room } = this;
+    const width = need + 1;
+    const layer = width * masks;
+    const t = this.table;
+    for (let j = room; j >= 1; j--) {
+      const from = (j - 1) * layer;
+      const to = j * layer;
+      for (let s = need; s >= 0; s--) {
+        const ns = Math.min(need, s + share);
+        for (let m = 0; m < masks; m++) {
+          const prev = t[from + s * masks + m]!;
+          if (prev === -Infinity) continue;
+          const at = to + ns * masks + (m | mask);
+          if (prev + v > t[at]!) t[at] = prev + v;
+        }
+      }
+    }
   }
 
   /**
@@ -128,4 +155,16 @@ export class RequirementKnapsack {
       }
     }
   }
+}
+
+/** The `room` largest of two descending lists, descending. */
+function mergeTop(a: number[], b: number[], room: number): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (out.length < room && (i < a.length || j < b.length)) {
+    if (j >= b.length || (i < a.length && a[i]! >= b[j]!)) out.push(a[i++]!);
+    else out.push(b[j++]!);
+  }
+  return out;
 }

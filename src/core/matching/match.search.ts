@@ -19,6 +19,11 @@ import type { NodeView } from './match.bound.js';
 export interface SearchLimits {
   /** Stop after this many nodes; the answer is then the best found, not proven. */
   maxNodes?: number;
+  /**
+   * Whether a set needs an eligible lead. Without, a set may have none, but if it has one
+   * it is still the lead (the rule partial consortia keep). @defaultValue true
+   */
+  needsLead?: boolean;
 }
 
 export interface SearchResult {
@@ -29,7 +34,7 @@ export interface SearchResult {
 }
 
 export function searchTopK(model: MatchModel, roles: Roles, k: number, limits: SearchLimits = {}): SearchResult {
-  const search = new TopKSearch(model, roles, k, limits.maxNodes ?? Infinity);
+  const search = new TopKSearch(model, roles, k, limits.maxNodes ?? Infinity, limits.needsLead ?? true);
   search.run();
   return { best: search.best, nodes: search.nodes, complete: !search.stopped };
 }
@@ -65,6 +70,7 @@ class TopKSearch {
     private readonly roles: Roles,
     private readonly k: number,
     private readonly maxNodes: number,
+    private readonly needsLead: boolean,
   ) {
     const { n, words, maxMembers } = model;
     this.W = words;
@@ -111,10 +117,10 @@ class TopKSearch {
     const W = this.W;
     const once = this.once[depth]!;
     const top = this.top[depth]!;
-    const hasLead = top >= 0 && this.roles.asLead[top] === 1;
+    const leadOk = top >= 0 ? this.roles.asLead[top] === 1 : !this.needsLead;
     let covered = true;
     for (let w = 0; w < W; w++) if (once[w] !== model.allCells[w]) covered = false;
-    const complete = depth > 0 && covered && hasLead && this.cap[depth]! >= model.annualValue;
+    const complete = depth > 0 && covered && leadOk && this.cap[depth]! >= model.annualValue;
     if (complete) this.offer(depth);
     const room = this.M - depth;
     if (room === 0) return;
@@ -128,6 +134,7 @@ class TopKSearch {
       score: this.score[depth]!,
       capacity: this.cap[depth]!,
       top,
+      leadOk,
       room,
       complete,
       threshold: this.threshold(),
@@ -141,7 +148,7 @@ class TopKSearch {
     const order = this.order[depth]!;
     let olen = 0;
     let suffixBound = false;
-    if (stats.cell >= 0 && (hasLead || stats.cellCoverers <= stats.leadCoverers)) {
+    if (stats.cell >= 0 && (leadOk || stats.cellCoverers <= stats.leadCoverers)) {
       const c = stats.cell;
       const bit = 1 << (c & 31);
       const word = c >>> 5;
@@ -149,7 +156,7 @@ class TopKSearch {
         const o = cand[i]!;
         if ((model.cov[o * W + word]! & bit) !== 0) order[olen++] = o;
       }
-    } else if (!hasLead) {
+    } else if (!leadOk) {
       for (let i = 0; i < len; i++) {
         const o = cand[i]!;
         if (this.bounds.canTakeLead(o, top)) order[olen++] = o;
