@@ -131,7 +131,10 @@ async function startWeb(env: Record<string, string>, o: Options): Promise<WebPro
     });
     void exited.then((code) => reject(new Error(`the web process exited (${code}) before it was ready:\n${stderr}`)));
   });
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the web process was not ready within 90 s')), 90_000).unref());
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => {
+    child.kill('SIGKILL');
+    reject(new Error('the web process was not ready within 90 s'));
+  }, 90_000).unref());
   const info = await Promise.race([ready, timeout]);
   return {
     child, logged, queries, ...info,
@@ -238,12 +241,20 @@ async function main(): Promise<void> {
   const stub = await PlatformStub.start();
   process.stdout.write(`Load benchmark: ${o.clients} clients, ${o.rate ? `${o.rate} commands/s target` : 'as fast as possible'}, ${o.warmup} s warm-up + ${o.seconds} s measured${o.quick ? ' (quick)' : ''}\n`);
   process.stdout.write(`Seeding ${o.orgs} organisations (${o.members + 1} people each) and ${o.tenders + 1} tenders in a Slack and a Teams workspace…\n`);
-  const web = await startWeb({
-    PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'development',
-    PORT: '0', HOST: '127.0.0.1',
-    MONGODB_URI: monitoredUri, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-bench-token', SLACK_API_URL: stub.slackApiUrl,
-  }, o);
+  let web: WebProcess;
+  try {
+    web = await startWeb({
+      PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'development',
+      PORT: '0', HOST: '127.0.0.1',
+      MONGODB_URI: monitoredUri, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-bench-token', SLACK_API_URL: stub.slackApiUrl,
+    }, o);
+  } catch (err) {
+    // A seed that failed half-way still leaves a database behind.
+    await stub.close();
+    await cleanUp(mongoUri, redisUrl, prefix).catch(() => undefined);
+    throw err;
+  }
   const agent = new Agent({ keepAlive: true, maxSockets: o.clients });
   let samples: Sample[];
   let apologies: number;

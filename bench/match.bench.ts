@@ -113,24 +113,38 @@ for (const row of rows) {
 }
 const overallRssMb = process.resourceUsage().maxRSS / 1024;
 
-/** exact: same sets and scores; tuples: same (score, size, capacity) list; unproven: HiGHS ran out of time. */
-function highsAgreement(row: Row): 'exact' | 'tuples' | 'differs' | 'unproven' {
+/**
+ * exact: same sets and scores; tuples: same (score, size, capacity) list; when HiGHS ran out
+ * of time, the same comparison on the proposals it had proven ('prefix-…'), or 'unproven'.
+ */
+function highsAgreement(row: Row): 'exact' | 'tuples' | 'differs' | 'prefix-exact' | 'prefix-tuples' | 'prefix-differs' | 'unproven' {
   const h = row.highs!;
-  if (!h.provenOptimal) return 'unproven';
-  const engine = row.engine.answer.proposals;
+  if (!h.provenOptimal) {
+    if (h.provenCount === 0) return 'unproven';
+    const verdict = compareLists(row, row.engine.answer.proposals.slice(0, h.provenCount), h.proposals.slice(0, h.provenCount));
+    return `prefix-${verdict}`;
+  }
+  return compareLists(row, row.engine.answer.proposals, h.proposals);
+}
+
+function compareLists(
+  row: Row,
+  engine: { members: string[]; score: number }[],
+  milp: { members: string[]; score: number }[],
+): 'exact' | 'tuples' | 'differs' {
   const same = (a: { members: string[]; score: number }[], b: { members: string[]; score: number }[]): boolean =>
     isDeepStrictEqual(
       a.map((p) => [p.members, p.score]),
       b.map((p) => [p.members, p.score]),
     );
-  if (same(engine, h.proposals)) return 'exact';
+  if (same(engine, milp)) return 'exact';
   const capacityOf = new Map(row.instance.orgs.map((o) => [o.id, o.capacity]));
   const tuple = (p: { members: string[]; score: number }): [number, number, number] => [
     p.score,
     p.members.length,
     p.members.reduce((s, id) => s + capacityOf.get(id)!, 0),
   ];
-  return isDeepStrictEqual(engine.map(tuple), h.proposals.map(tuple)) ? 'tuples' : 'differs';
+  return isDeepStrictEqual(engine.map(tuple), milp.map(tuple)) ? 'tuples' : 'differs';
 }
 
 // Summary.
@@ -140,7 +154,15 @@ interface Headline {
   exhaustive?: { medianMs: number; p95Ms: number };
   highs: { medianMs: number; p95Ms: number; proven: string };
   ratioHighsToEngine: number;
-  agreement: { exhaustive?: string; highsExact: string; highsTuples: string; highsUnproven: number };
+  agreement: {
+    exhaustive?: string;
+    highsExact: string;
+    highsTuples: string;
+    highsUnproven: number;
+    /** Of the instances HiGHS did not finish, those whose proven leading proposals agree. */
+    highsPrefixAgrees: string;
+    highsProvenProposals: number;
+  };
   smallShare: { engine: number; baseline: number };
   localCoverage: { engine: number; baseline: number };
   baselineFeasible: string;
@@ -159,7 +181,9 @@ for (const scale of scales) {
   const verdicts = rs.map(highsAgreement);
   const exact = verdicts.filter((v) => v === 'exact').length;
   const tuples = verdicts.filter((v) => v === 'exact' || v === 'tuples').length;
-  const unproven = verdicts.filter((v) => v === 'unproven').length;
+  const unproven = verdicts.filter((v) => v.startsWith('prefix') || v === 'unproven').length;
+  const prefixAgree = verdicts.filter((v) => v === 'prefix-exact' || v === 'prefix-tuples').length;
+  const provenProposals = rs.reduce((s, r) => s + r.highs!.provenCount, 0);
   const exhaustiveAgree = rs.filter((r) => r.exhaustive && isDeepStrictEqual(r.exhaustive.answer, r.engine.answer)).length;
   const share = (members: string[], r: Row): number => {
     const small = new Set(r.instance.orgs.filter((o) => o.income < 1_000_000).map((o) => o.id));
@@ -177,7 +201,13 @@ for (const scale of scales) {
     engine: { medianMs: round(median(engineMs)), p95Ms: round(p95(engineMs)), proven: `${rs.filter((r) => r.engine.proven).length}/${n}` },
     highs: { medianMs: round(median(highsMs)), p95Ms: round(p95(highsMs)), proven: `${n - unproven}/${n}` },
     ratioHighsToEngine: round(median(highsMs) / median(engineMs)),
-    agreement: { highsExact: `${exact}/${n}`, highsTuples: `${tuples}/${n}`, highsUnproven: unproven },
+    agreement: {
+      highsExact: `${exact}/${n}`,
+      highsTuples: `${tuples}/${n}`,
+      highsUnproven: unproven,
+      highsPrefixAgrees: `${prefixAgree}/${unproven}`,
+      highsProvenProposals: provenProposals,
+    },
     smallShare: { engine: round(engineShare, 3), baseline: round(baseShare, 3) },
     localCoverage: { engine: round(engineLocal, 3), baseline: round(baseLocal, 3) },
     baselineFeasible: `${rs.filter((r) => r.baseline.feasible).length}/${n}`,
@@ -196,7 +226,7 @@ for (const scale of scales) {
     `${h.highs.medianMs} / ${h.highs.p95Ms}`,
     `${h.ratioHighsToEngine}x`,
     h.agreement.exhaustive ?? '-',
-    `${exact}/${n} exact, ${tuples}/${n} tuples${unproven ? `, ${unproven} unproven` : ''}`,
+    `${exact}/${n} exact, ${tuples}/${n} tuples${unproven ? `; ${unproven} unfinished, proven prefix agrees ${prefixAgree}/${unproven}` : ''}`,
     `${h.smallShare.engine} / ${h.smallShare.baseline}`,
     `${h.localCoverage.engine} / ${h.localCoverage.baseline}`,
   ]);

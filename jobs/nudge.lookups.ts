@@ -1,8 +1,8 @@
 /**
  * The worker's reads from MongoDB. Loads that many concurrent jobs make at once are
- * coalesced: every task (or consortium) asked for in the same tick of the event loop is
- * fetched with one query per workspace, so a burst of due nudges costs a handful of
- * queries instead of one each. Workspace settings and organisation contacts change
+ * coalesced: every task (or consortium) asked for within a few milliseconds is fetched
+ * with one query per workspace, so a burst of due nudges costs a handful of queries
+ * instead of one each. Workspace settings and organisation contacts change
  * rarely and are cached briefly; tasks, consortia and tenders, whose changes make a
  * nudge stale, are always read fresh.
  */
@@ -12,13 +12,13 @@ import type { Store } from '../src/core/ports.js';
 
 type Fetch<V> = (workspaceId: string, refs: string[]) => Promise<V[]>;
 
-/** Collects `ref` lookups per workspace and runs them together on the next tick. */
+/** Collects `ref` lookups per workspace and runs them together a few milliseconds later. */
 class Coalescer<V extends { ref: string }> {
   private pending = new Map<string, Map<string, ((v: V | null) => void)[]>>();
   private rejecters = new Map<string, ((e: unknown) => void)[]>();
   private scheduled = false;
 
-  constructor(private readonly fetch: Fetch<V>) {}
+  constructor(private readonly fetch: Fetch<V>, private readonly windowMs: number) {}
 
   load(workspaceId: string, ref: string): Promise<V | null> {
     return new Promise<V | null>((resolve, reject) => {
@@ -34,7 +34,7 @@ class Coalescer<V extends { ref: string }> {
       this.rejecters.get(workspaceId)?.push(reject);
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        setTimeout(() => this.flush(), this.windowMs);
       }
     });
   }
@@ -83,6 +83,8 @@ export interface LookupOptions {
   settingsTtlMs?: number;
   /** How long an organisation's contacts are reused. @defaultValue 5000 */
   contactsTtlMs?: number;
+  /** How long a lookup waits for others to share its query. @defaultValue 5 */
+  coalesceMs?: number;
 }
 
 export class NudgeLookups {
@@ -93,9 +95,10 @@ export class NudgeLookups {
   private readonly contacts: TtlCache<string[]>;
 
   constructor(private readonly store: Store, opts: LookupOptions = {}) {
-    this.tasks = new Coalescer((ws, refs) => store.scoped(ws).tasks.find({ ref: { in: refs } }));
-    this.consortia = new Coalescer((ws, refs) => store.scoped(ws).consortia.find({ ref: { in: refs } }));
-    this.tenders = new Coalescer((ws, refs) => store.scoped(ws).tenders.find({ ref: { in: refs } }));
+    const window = opts.coalesceMs ?? 5;
+    this.tasks = new Coalescer((ws, refs) => store.scoped(ws).tasks.find({ ref: { in: refs } }), window);
+    this.consortia = new Coalescer((ws, refs) => store.scoped(ws).consortia.find({ ref: { in: refs } }), window);
+    this.tenders = new Coalescer((ws, refs) => store.scoped(ws).tenders.find({ ref: { in: refs } }), window);
     this.workspaces = new TtlCache(opts.settingsTtlMs ?? 1_000);
     this.contacts = new TtlCache(opts.contactsTtlMs ?? 5_000);
   }

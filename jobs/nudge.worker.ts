@@ -87,16 +87,11 @@ async function sendAll(deps: NudgeWorkerDeps, ws: Workspace, now: Current, skip:
 
 export function nudgeProcessor(deps: NudgeWorkerDeps): (job: Job<NudgeJobData>, token?: string) => Promise<NudgeOutcome> {
   const log = deps.log ?? silentLog;
-  const T: Record<string, number[]> = ((globalThis as unknown as { T: Record<string, number[]> }).T ??= {});
-  const mark = (k: string, t0: number) => (T[k] ??= []).push(performance.now() - t0);
   return async (job, token) => {
     const { ws: workspaceId, key } = job.data;
-    let t0 = performance.now();
     const ws = await deps.lookups.workspace(workspaceId);
-    mark('ws', t0); t0 = performance.now();
     if (!ws) return 'gone';
     const now = await current(deps, ws, key);
-    mark('current', t0); t0 = performance.now();
     if (!now) return 'stale';
     if (now.recipients.length === 0) {
       // Nudges off (for the workspace, or for everyone it was for): settled, so turning
@@ -105,7 +100,6 @@ export function nudgeProcessor(deps: NudgeWorkerDeps): (job: Job<NudgeJobData>, 
       return 'nobody';
     }
     const claim = await deps.ledger.claim(ws.id, now.nudge, new Date());
-    mark('claim', t0); t0 = performance.now();
     if (claim.kind === 'settled') return 'settled';
     if (claim.kind === 'busy') {
       // Another worker holds a fresh claim; come back when it would have gone stale.
@@ -119,9 +113,7 @@ export function nudgeProcessor(deps: NudgeWorkerDeps): (job: Job<NudgeJobData>, 
       await deps.ledger.release(ws.id, now.nudge, claim.claimedAt);
       throw sent.error;
     }
-    mark('send', t0); t0 = performance.now();
     const first = await deps.ledger.delivered(ws.id, now.nudge, new Date(), claim.attempts);
-    mark('done', t0);
     if (!first) log.warn({ workspaceId, key }, 'nudge delivered by two workers (a claim was taken over while its holder was still alive)');
     return 'delivered';
   };

@@ -41,6 +41,8 @@ export interface WorkerDeps {
   claimTtlMs?: number;
   /** How long workspace settings are reused between nudges. @defaultValue 1000 */
   settingsTtlMs?: number;
+  /** How long a task lookup waits to share one query with others. @defaultValue 5 */
+  coalesceMs?: number;
   /** On close, how long in-flight jobs may take before they are handed back. @defaultValue 10000 */
   shutdownGraceMs?: number;
   /**
@@ -73,7 +75,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     claimTtlMs: deps.claimTtlMs ?? 2 * lockDuration,
   });
   const ledger = scheduler.ledger;
-  const lookups = new NudgeLookups(deps.store, { settingsTtlMs: deps.settingsTtlMs ?? 1_000 });
+  const lookups = new NudgeLookups(deps.store, { settingsTtlMs: deps.settingsTtlMs ?? 1_000, ...(deps.coalesceMs !== undefined ? { coalesceMs: deps.coalesceMs } : {}) });
   const connections: Redis[] = [workerRedis(deps.redisUrl), workerRedis(deps.redisUrl), workerRedis(deps.redisUrl)];
   const [nudgeConn, maintConn, queueConn] = connections as [Redis, Redis, Redis];
   for (const c of connections) c.on('error', (err) => log.warn({ err }, 'worker Redis connection error'));

@@ -34,6 +34,8 @@ export interface HighsResult {
   proposals: HighsProposal[];
   /** False when a solve hit its time limit, so the list may be wrong or short. */
   provenOptimal: boolean;
+  /** How many leading proposals were proven before any limit was hit. */
+  provenCount: number;
   solves: number;
   ms: number;
 }
@@ -102,7 +104,7 @@ export function highsTopK(highs: Highs, instance: MatchInstance, opts: HighsOpti
   // Lead chain.
   const leads = pool.map((_, i) => i).filter((i) => lit.leadFlags[i]);
   leads.sort((a, b) => lit.leadOrder(pool[a]!, pool[b]!));
-  if (leads.length === 0) return { proposals: [], provenOptimal: true, solves: 0, ms: performance.now() - started };
+  if (leads.length === 0) return { proposals: [], provenOptimal: true, provenCount: 0, solves: 0, ms: performance.now() - started };
   let prevU = -1;
   leads.forEach((i, k) => {
     const x = xCol.get(i)!;
@@ -166,6 +168,7 @@ export function highsTopK(highs: Highs, instance: MatchInstance, opts: HighsOpti
   const model = highs.createModel(toModelData(highs, cost, lower, upper, integer, rows));
   const proposals: HighsResult['proposals'] = [];
   let proven = true;
+  let provenCount = 0;
   let solves = 0;
   try {
     const deadline = started + 1000 * (opts.budget ?? 600);
@@ -203,6 +206,7 @@ export function highsTopK(highs: Highs, instance: MatchInstance, opts: HighsOpti
       const members = inOrder.filter(([, col]) => solution[col]! > 0.5).map(([i]) => pool[i]!.id);
       const scored = lit.scoreIds(members);
       proposals.push({ members: scored.ids, score: scored.score, capacity: scored.capacity });
+      if (proven) provenCount = proposals.length;
       // No-good cut: not exactly this set again.
       const inSet = new Set(members);
       model.addRow(-inf, members.length - 1, {
@@ -213,7 +217,7 @@ export function highsTopK(highs: Highs, instance: MatchInstance, opts: HighsOpti
   } finally {
     model.dispose();
   }
-  return { proposals, provenOptimal: proven, solves, ms: performance.now() - started };
+  return { proposals, provenOptimal: proven, provenCount, solves, ms: performance.now() - started };
 }
 
 function hasSolution(model: Model): boolean {

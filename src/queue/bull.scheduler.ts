@@ -42,6 +42,8 @@ class Timeout extends Error {
 }
 
 const DAY = 86_400_000;
+/** A sweep is background work: it may wait for a busy Redis far longer than a command would. */
+const SWEEP_TIMEOUT_MS = 30_000;
 
 function within<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -95,6 +97,16 @@ export class BullScheduler implements Scheduler {
     });
   }
 
+  /**
+   * After a change to a workspace's hours, zone, holidays or reminder days: every nudge
+   * of the workspace moves. Never throws, like the port's methods.
+   */
+  async workspaceChanged(workspaceId: string): Promise<void> {
+    await this.safely(workspaceId, '*', async (ws) => {
+      await this.syncWorkspace(ws, 'fresh');
+    });
+  }
+
   /** The port's promise: never throw to a command, whatever Redis or MongoDB do. */
   private async safely(workspaceId: string, subject: string, work: (ws: Workspace) => Promise<void>): Promise<void> {
     try {
@@ -107,10 +119,11 @@ export class BullScheduler implements Scheduler {
 
   /**
    * Reconciles every open task and formed consortium of a workspace with Redis, queueing
-   * what is missing (late nudges to go at once) and dropping what is stale. Returns how
-   * many jobs had to be added. Throws when Redis is unreachable, so a sweep can say so.
+   * what is missing (in `sweep` mode, late nudges to go at once) and dropping what is
+   * stale. Returns how many jobs had to be added. Throws when Redis is unreachable, so a
+   * sweep can say so.
    */
-  async syncWorkspace(ws: Workspace): Promise<number> {
+  async syncWorkspace(ws: Workspace, mode: 'fresh' | 'sweep' = 'sweep'): Promise<number> {
     await this.connected();
     const bySubject = await loadWorkspaceNudges(ws, this.opts.store.scoped(ws.id));
     const all = [...bySubject.values()].flat();
@@ -119,9 +132,10 @@ export class BullScheduler implements Scheduler {
     let added = 0;
     const subjects = [...bySubject.entries()];
     for (let i = 0; i < subjects.length; i += 50) {
-      const counts = await Promise.all(subjects.slice(i, i + 50).map(([subject, nudges]) => {
-        const pick = selectPending(nudges, now, settled, 'sweep');
-        return this.reconcile(ws.id, subject, [...pick.upcoming, ...pick.catchUp], now);
+      const counts = await Promise.all(subjects.slice(i, i + 50).map(async ([subject, nudges]) => {
+        const pick = selectPending(nudges, now, settled, mode);
+        if (pick.settle.length) await this.ledger.settle(ws.id, pick.settle, now);
+        return this.reconcile(ws.id, subject, [...pick.upcoming, ...pick.catchUp], now, SWEEP_TIMEOUT_MS);
       }));
       added += counts.reduce((a, b) => a + b, 0);
     }
@@ -133,7 +147,7 @@ export class BullScheduler implements Scheduler {
     const settled = nudges.length ? await this.ledger.settledKeys(ws.id, nudges.map((n) => n.key)) : new Set<string>();
     const pick = selectPending(nudges, now, settled, mode);
     if (pick.settle.length) await this.ledger.settle(ws.id, pick.settle, now);
-    await this.reconcile(ws.id, subject, [...pick.upcoming, ...pick.catchUp], now);
+    await this.reconcile(ws.id, subject, [...pick.upcoming, ...pick.catchUp], now, this.timeoutMs);
   }
 
   private delayOf(n: Nudge, now: Date): number {
@@ -149,14 +163,14 @@ export class BullScheduler implements Scheduler {
    * stale jobs (an old version's) are found without scanning the delayed set; if it is
    * lost with Redis, stale jobs that survive are refused by the worker's MongoDB check.
    */
-  private async reconcile(workspaceId: string, subject: string, desired: Nudge[], now: Date): Promise<number> {
+  private async reconcile(workspaceId: string, subject: string, desired: Nudge[], now: Date, limitMs: number): Promise<number> {
     await this.connected();
     const idx = this.indexKey(workspaceId, subject);
     const want = new Map(desired.map((n) => [nudgeJobId(workspaceId, n.key), n]));
-    const had = await within(this.redis.smembers(idx), this.timeoutMs);
+    const had = await within(this.redis.smembers(idx), limitMs);
     const stale = had.filter((id) => !want.has(id));
     // A job being delivered right now cannot be removed; the worker's check stops it.
-    await within(Promise.all(stale.map((id) => this.queue.remove(id).catch(() => 0))), this.timeoutMs);
+    await within(Promise.all(stale.map((id) => this.queue.remove(id).catch(() => 0))), limitMs);
     const toAdd: Nudge[] = [];
     await within(Promise.all([...want.entries()].map(async ([id, n]) => {
       const job = await this.queue.getJob(id);
@@ -168,13 +182,13 @@ export class BullScheduler implements Scheduler {
         await job.updateData({ ...job.data, dueAt: n.dueAt.toISOString() });
         await job.changeDelay(this.delayOf(n, now));
       }
-    })), this.timeoutMs * 2);
+    })), limitMs * 2);
     if (toAdd.length) {
       await within(this.queue.addBulk(toAdd.map((n) => ({
         name: n.kind,
         data: { ws: workspaceId, key: n.key, dueAt: n.dueAt.toISOString() },
         opts: { ...NUDGE_JOB_OPTIONS, jobId: nudgeJobId(workspaceId, n.key), delay: this.delayOf(n, now) },
-      }))), this.timeoutMs * 2);
+      }))), limitMs * 2);
     }
     const multi = this.redis.multi();
     if (stale.length) multi.srem(idx, ...stale);
@@ -183,7 +197,7 @@ export class BullScheduler implements Scheduler {
       const last = Math.max(...desired.map((n) => this.delayOf(n, now)));
       multi.pexpire(idx, last + 14 * DAY);
     }
-    if (stale.length || want.size) await within(multi.exec(), this.timeoutMs);
+    if (stale.length || want.size) await within(multi.exec(), limitMs);
     return toAdd.length;
   }
 

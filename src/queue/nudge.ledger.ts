@@ -23,6 +23,7 @@
  */
 import type { NudgeRecord, Store, WorkspaceData } from '../core/ports.js';
 import type { Nudge } from '../core/nudges/nudge.policy.js';
+import { ledgerWriterFor, type LedgerWriter } from './ledger.writer.js';
 
 const DONE = '#done';
 const TO = '#to:';
@@ -33,11 +34,16 @@ export type Claim =
   | { kind: 'busy'; retryAt: Date };
 
 export class NudgeLedger {
+  private readonly writer: LedgerWriter;
+
   constructor(
     private readonly store: Store,
     /** A claim older than this is presumed abandoned by a dead process. */
     readonly claimTtlMs: number,
-  ) {}
+    writer?: LedgerWriter,
+  ) {
+    this.writer = writer ?? ledgerWriterFor(store);
+  }
 
   private data(workspaceId: string): WorkspaceData {
     return this.store.scoped(workspaceId);
@@ -54,9 +60,7 @@ export class NudgeLedger {
    */
   async claim(workspaceId: string, n: Nudge, now: Date): Promise<Claim> {
     const data = this.data(workspaceId);
-    const first = await data.nudges.insert(this.record(n, n.key, now, 1));
-    if (first.ok) return { kind: 'mine', attempts: 1, claimedAt: now };
-    if (first.error !== 'duplicate') throw new Error(`nudge ledger refused ${n.key}: ${first.message}`);
+    if ((await this.writer.insert(workspaceId, this.record(n, n.key, now, 1))) === 'ok') return { kind: 'mine', attempts: 1, claimedAt: now };
     const entries = await data.nudges.find({ key: { in: [n.key, n.key + DONE] } });
     const claim = entries.find((e) => e.key === n.key);
     if (entries.some((e) => e.key === n.key + DONE) || !claim || claim.attempts === 0) return { kind: 'settled' };
@@ -70,15 +74,12 @@ export class NudgeLedger {
 
   /** Records delivery. False when someone else recorded it first (a duplicate was sent). */
   async delivered(workspaceId: string, n: Nudge, now: Date, attempts: number): Promise<boolean> {
-    const res = await this.data(workspaceId).nudges.insert(this.record(n, n.key + DONE, now, attempts, now));
-    if (!res.ok && res.error !== 'duplicate') throw new Error(`nudge ledger refused ${n.key}${DONE}: ${res.message}`);
-    return res.ok;
+    return (await this.writer.insert(workspaceId, this.record(n, n.key + DONE, now, attempts, now))) === 'ok';
   }
 
   /** Settles nudges that will not be sent, unless a worker claimed them first. */
   async settle(workspaceId: string, nudges: readonly Nudge[], now: Date): Promise<void> {
-    const data = this.data(workspaceId);
-    await Promise.all(nudges.map((n) => data.nudges.insert(this.record(n, n.key, now, 0))));
+    await Promise.all(nudges.map((n) => this.writer.insert(workspaceId, this.record(n, n.key, now, 0))));
   }
 
   /** Lets a failed delivery be retried at once instead of waiting for the claim to go stale. */
@@ -88,8 +89,7 @@ export class NudgeLedger {
 
   /** Notes recipients who already have a nudge whose delivery to others failed. */
   async sentTo(workspaceId: string, n: Nudge, recipients: readonly string[], now: Date): Promise<void> {
-    const data = this.data(workspaceId);
-    await Promise.all(recipients.map((r) => data.nudges.insert(this.record(n, `${n.key}${TO}${r}`, now, 1, now))));
+    await Promise.all(recipients.map((r) => this.writer.insert(workspaceId, this.record(n, `${n.key}${TO}${r}`, now, 1, now))));
   }
 
   /** Recipients a previous attempt already reached. */

@@ -2,9 +2,10 @@
  * The consortium matching engine: exact top-k proposals for a tender under MATCHING.md,
  * or, when no consortium is feasible, the gaps a coordinator can act on. Pure: no I/O.
  */
-import { cellKeys, compileModel } from './match.model.js';
+import { cellKeys, compileModel, evaluateSet } from './match.model.js';
 import type { Evaluated, MatchModel } from './match.model.js';
 import { allRoles, prunedRoles } from './match.dominance.js';
+import type { Roles } from './match.dominance.js';
 import { searchTopK } from './match.search.js';
 import { searchBestPartial } from './match.partial.js';
 import type { MatchAnswer, MatchCell, MatchGapReason, MatchGaps, MatchInstance, MatchProposal } from './match.types.js';
@@ -64,7 +65,7 @@ export function solveMatchDetailed(
       };
     }
   }
-  const partial = searchBestPartial(model, roles, opts.maxNodes);
+  const partial = bestPartial(instance, model, opts);
   nodes += partial.nodes;
   proven &&= partial.complete;
   const gaps: MatchGaps = { ...facts, bestPartial: null };
@@ -79,6 +80,40 @@ export function solveMatchDetailed(
     };
   }
   return { answer: { feasible: false, proposals: [], gaps }, stats: { provenOptimal: proven, nodes, candidates } };
+}
+
+/**
+ * Most cells covered first: if some consortium of at most M covers every cell anyone covers,
+ * the best partial one is the best such set, which the main search finds fastest with the
+ * uncoverable cells dropped and neither a lead nor capacity required. Otherwise the general
+ * partial search decides.
+ */
+function bestPartial(
+  instance: MatchInstance,
+  model: MatchModel,
+  opts: SolveOptions,
+): { best: Evaluated | null; nodes: number; complete: boolean } {
+  const { maxNodes } = opts;
+  const rolesOf = (m: MatchModel): Roles => (opts.dominance === false ? allRoles(m) : prunedRoles(m, m.maxMembers));
+  const { tender } = instance;
+  const coverable = tender.cells.filter((_, c) => model.coverers[c]!.length > 0);
+  let nodes = 0;
+  if (coverable.length > 0) {
+    const reduced = compileModel({
+      ...instance,
+      tender: { ...tender, cells: coverable, annualValue: 0, leadMinIncome: tender.leadMinIncome ?? tender.annualValue },
+      top: 1,
+    });
+    const roles = rolesOf(reduced);
+    const limits = maxNodes === undefined ? { needsLead: false } : { needsLead: false, maxNodes };
+    const found = searchTopK(reduced, roles, 1, limits);
+    nodes += found.nodes;
+    const first = found.best[0];
+    if (first !== undefined) return { best: evaluateSet(model, first.members), nodes, complete: found.complete };
+    if (!found.complete) return { best: null, nodes, complete: false };
+  }
+  const general = searchBestPartial(model, rolesOf(model), maxNodes);
+  return { best: general.best, nodes: nodes + general.nodes, complete: general.complete };
 }
 
 function toProposal(model: MatchModel, keys: string[], e: Evaluated): MatchProposal {
