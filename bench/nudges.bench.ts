@@ -211,14 +211,7 @@ async function main(): Promise<void> {
     const port = new CountingPort(clock);
     say(`${expected.size.toLocaleString('en-GB')} nudges due within a ${secs(windowMs)} window (time scale ${scale.toExponential(2)}), opening in ${secs(lead)}.`);
 
-    const stats = new Map<string, number[]>();
-    const origScoped = store.scoped.bind(store);
-    const timed = new Proxy(store, { get(target, prop) {
-      if (prop === 'scoped') return (id: string) => { const d = origScoped(id) as unknown as Record<string, unknown>; return new Proxy(d, { get(t2, col) { const c = t2[col as string]; if (typeof c !== 'object' || c === null) return c; return new Proxy(c as object, { get(t3, m) { const f = (t3 as Record<string, unknown>)[m as string]; if (typeof f !== 'function') return f; return async (...a: unknown[]) => { const t0 = performance.now(); try { return await (f as (...x: unknown[]) => unknown).apply(t3, a); } finally { const k = `${String(col)}.${String(m)}`; (stats.get(k) ?? stats.set(k, []).get(k))!.push(performance.now() - t0); } }; } }); } }); };
-      return (target as unknown as Record<string | symbol, unknown>)[prop];
-    } }) as MongoStore;
-    setInterval(() => { for (const [k, v] of stats) { const sorted = [...v].sort((a, b) => a - b); say(`   ${k}: n=${v.length} p50=${sorted[Math.floor(v.length / 2)]?.toFixed(0)} p90=${sorted[Math.floor(v.length * 0.9)]?.toFixed(0)}`); } stats.clear(); }, 15_000).unref();
-    workers = await startWorkers({ store: timed, notifier: port, redisUrl, prefix, clock, timeScale: scale, concurrency: opts.concurrency, coalesceMs: opts.coalesceMs, sweepOnStart: false, sweepEveryMs: 3_600_000, settingsTtlMs: 5_000 });
+    workers = await startWorkers({ store, notifier: port, redisUrl, prefix, clock, timeScale: scale, concurrency: opts.concurrency, coalesceMs: opts.coalesceMs, sweepOnStart: false, sweepEveryMs: 3_600_000, settingsTtlMs: 5_000 });
     t = performance.now();
     for (const id of ids) {
       const ws = await store.workspaces.get(id);

@@ -91,12 +91,18 @@ export class Core {
     return handler.run(ctx, args);
   }
 
+  /**
+   * The workspace and the sender's memberships, read once per command. The directory
+   * serves the workspace from a short-lived cache (see the store); memberships are always
+   * read, since joining or leaving must count on the very next command.
+   */
   async context(cmd: Command): Promise<Ctx> {
     const { store, clock } = this.deps;
-    const ws = (await store.workspaces.get(cmd.actor.workspaceId)) ??
-      (await store.workspaces.ensure(cmd.actor.workspaceId, cmd.actor.platform, cmd.actor.workspaceId));
-    const data = store.scoped(ws.id);
-    const memberships = await data.members.find({ userId: cmd.actor.userId });
+    const { workspaceId } = cmd.actor;
+    const data = store.scoped(workspaceId);
+    // Both reads are keyed by the actor's workspace id, so neither waits for the other.
+    const [found, memberships] = await Promise.all([store.workspaces.get(workspaceId), data.members.find({ userId: cmd.actor.userId })]);
+    const ws = found ?? (await store.workspaces.ensure(workspaceId, cmd.actor.platform, workspaceId));
     const now = clock.now();
     return {
       cmd,

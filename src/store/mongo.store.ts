@@ -15,7 +15,16 @@ type Models = { [K in keyof typeof tenantSchemas]: AnyModel };
 export interface MongoStoreOptions {
   /** Create indexes at connect (on in development and tests; production runs them once). */
   autoIndex?: boolean;
+  /**
+   * How long a workspace record read from the database is served from memory (ms); 0 reads
+   * it every time. Every command needs its workspace, so this saves one query per command.
+   * Changes made through this process are seen at once; another replica (or a worker)
+   * sees a settings change within this time. @defaultValue 5000
+   */
+  workspaceTtlMs?: number;
 }
+
+export const WORKSPACE_TTL_MS = 5_000;
 
 export class MongoStore implements Store {
   readonly workspaces: WorkspaceDirectory;
@@ -23,13 +32,13 @@ export class MongoStore implements Store {
   private readonly counters: AnyModel;
   private readonly workspaceModel: AnyModel;
 
-  private constructor(readonly connection: Connection) {
+  private constructor(readonly connection: Connection, workspaceTtlMs: number) {
     this.models = Object.fromEntries(
       Object.entries(tenantSchemas).map(([name, schema]) => [name, connection.model(name, schema as mongoose.Schema)]),
     ) as unknown as Models;
     this.counters = connection.model('Counter', counterSchema as mongoose.Schema) as unknown as AnyModel;
     this.workspaceModel = connection.model('Workspace', workspaceSchema as mongoose.Schema) as unknown as AnyModel;
-    this.workspaces = new MongoWorkspaces(this.workspaceModel);
+    this.workspaces = new MongoWorkspaces(this.workspaceModel, workspaceTtlMs);
   }
 
   static async connect(uri: string, opts: MongoStoreOptions = {}): Promise<MongoStore> {
@@ -39,7 +48,7 @@ export class MongoStore implements Store {
       sanitizeFilter: true,
     } as mongoose.ConnectOptions);
     await connection.asPromise();
-    const store = new MongoStore(connection);
+    const store = new MongoStore(connection, opts.workspaceTtlMs ?? WORKSPACE_TTL_MS);
     if (opts.autoIndex !== false) await store.createIndexes();
     return store;
   }
@@ -134,17 +143,68 @@ export function defaultSettings(firstCoordinator?: string): WorkspaceSettings {
   };
 }
 
+/** Most workspace records kept in memory; a process serves far fewer workspaces than this. */
+const WORKSPACE_CACHE_MAX = 10_000;
+
+/**
+ * The workspace records, read through a short-lived in-process cache. Callers get their own
+ * copy, so a handler that edits the settings object it was given cannot change the cache.
+ */
 class MongoWorkspaces implements WorkspaceDirectory {
-  constructor(private readonly model: AnyModel) {}
+  private readonly cache = new Map<string, { at: number; ws: Workspace }>();
+  /** Reads in flight, shared by concurrent callers asking for the same workspace. */
+  private readonly loading = new Map<string, Promise<Workspace | null>>();
+  /** Counts writes through this process: a read that started before one must not cache what it saw. */
+  private writes = 0;
+
+  constructor(
+    private readonly model: AnyModel,
+    private readonly ttlMs: number,
+  ) {}
 
   private static out(doc: (Workspace & { _id?: string }) | null): Workspace | null {
     if (!doc) return null;
     return { id: doc.id, platform: doc.platform, name: doc.name, settings: doc.settings };
   }
 
+  private remember(ws: Workspace, at: number): void {
+    if (this.ttlMs <= 0) return;
+    this.cache.delete(ws.id);
+    if (this.cache.size >= WORKSPACE_CACHE_MAX) {
+      const oldest = this.cache.keys().next();
+      if (!oldest.done) this.cache.delete(oldest.value);
+    }
+    this.cache.set(ws.id, { at, ws });
+  }
+
+  /** Called on every write through this process: later reads here see the write. */
+  private changed(id: string, ws: Workspace | null): void {
+    this.writes++;
+    this.loading.delete(id);
+    this.cache.delete(id);
+    if (ws) this.remember(ws, Date.now());
+  }
+
   async get(id: string): Promise<Workspace | null> {
     if (typeof id !== 'string') return null;
-    return MongoWorkspaces.out(await this.model.findById(id).lean());
+    const hit = this.cache.get(id);
+    if (hit && Date.now() - hit.at < this.ttlMs) return structuredClone(hit.ws);
+    let pending = this.loading.get(id);
+    if (!pending) {
+      const startedAt = Date.now();
+      const writesBefore = this.writes;
+      const load = (async () => {
+        const ws = MongoWorkspaces.out(await this.model.findById(id).lean());
+        if (ws && this.writes === writesBefore) this.remember(ws, startedAt);
+        return ws;
+      })();
+      pending = load.finally(() => {
+        if (this.loading.get(id) === pending) this.loading.delete(id);
+      });
+      this.loading.set(id, pending);
+    }
+    const ws = await pending;
+    return ws ? structuredClone(ws) : null;
   }
 
   async ensure(id: string, platform: Platform, name: string, firstCoordinator?: string): Promise<Workspace> {
@@ -156,16 +216,21 @@ class MongoWorkspaces implements WorkspaceDirectory {
       // Two first requests can race; the loser reads the winner's record.
       if ((err as { code?: number }).code !== 11000) throw err;
     }
-    const ws = await this.get(id);
+    // Read back past the cache: what was stored, whoever won the race.
+    const ws = MongoWorkspaces.out(await this.model.findById(id).lean());
     if (!ws) throw new Error(`workspace ${id} vanished`);
-    return ws;
+    this.changed(id, ws);
+    return structuredClone(ws);
   }
 
   async updateSettings(id: string, set: Partial<WorkspaceSettings>): Promise<Workspace | null> {
     const $set = Object.fromEntries(Object.entries(set).map(([k, v]) => [`settings.${k}`, v]));
-    return MongoWorkspaces.out(await this.model.findByIdAndUpdate(id, { $set }, { returnDocument: 'after', runValidators: true }).lean());
+    const ws = MongoWorkspaces.out(await this.model.findByIdAndUpdate(id, { $set }, { returnDocument: 'after', runValidators: true }).lean());
+    this.changed(id, ws);
+    return ws ? structuredClone(ws) : null;
   }
 
+  /** Always read from the database: the sweeper walks every workspace, rarely. */
   async list(): Promise<Workspace[]> {
     const docs = await this.model.find({}).lean();
     return docs.map((d) => MongoWorkspaces.out(d)).filter((w): w is Workspace => w !== null);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { solveMatch } from '../../src/core/matching/match.engine.js';
+import { solveMatch, solveMatchDetailed } from '../../src/core/matching/match.engine.js';
 import { instance, lead, org } from './builders.js';
 
 const advice = { service: 'advice', area: 'Southmead' };
@@ -120,5 +120,17 @@ describe('solveMatch', () => {
     const inst = instance([advice], [lead('plain'), lead('certified', { income: 1_500_000, accreditations: ['ISO 9001'] })]);
     inst.tender.leadAccreditations = ['ISO 9001'];
     for (const p of solveMatch(inst).proposals) expect(p.lead).toBe('certified');
+  });
+});
+
+describe('solveMatchDetailed', () => {
+  it('says when a node limit stopped the search before it proved the answer', async () => {
+    const { generateInstance } = await import('../../bench/match/generator.js');
+    const inst = generateInstance('medium', 1);
+    const cut = solveMatchDetailed(inst, { maxNodes: 3 });
+    expect(cut.stats.provenOptimal).toBe(false);
+    const full = solveMatchDetailed(inst);
+    expect(full.stats.provenOptimal).toBe(true);
+    expect(full.stats.candidates).toBeLessThanOrEqual(inst.orgs.length);
   });
 });

@@ -13,9 +13,12 @@ import { createWorld, eventually, sleep, type World } from './fixtures/world.js'
 
 // Monday 4 January 2027, 08:00 in London.
 const NOW = new Date('2027-01-04T08:00:00Z');
-const SUBMISSION = new Date('2027-02-26T12:00:00Z');
-// The latest nudge in these tests (an escalation about a month away) comes after about 4 s.
-const SCALE = 1.5e-6;
+const SUBMISSION = new Date('2027-03-26T12:00:00Z');
+// Days become fractions of a second: a task due 11 January is escalated after about 1 s;
+// one due 26 February gets its first reminder after about 3.8 s and its escalation after
+// about 5.1 s, which leaves every command in these tests time to act before then.
+const SCALE = 1e-6;
+const FAR = '26/02/2027';
 
 let world: World | undefined;
 let dead: BullScheduler | undefined;
@@ -50,28 +53,35 @@ function coreWithoutRedis(w: World): { say(ws: string, user: string, text: strin
 
 const version = (key: string) => key.split(':')[2];
 
+/** Versions of K-1 that have jobs waiting in Redis. */
+async function queuedVersions(w: World): Promise<string[]> {
+  const jobs = await w.scheduler.queue.getDelayed(0, 100);
+  return [...new Set(jobs.map((j) => j.data.key).filter((k) => k.includes(':K-1:')).map((k) => version(k) ?? '?'))].sort();
+}
+
 describe('a re-dated task', () => {
   it('gets the nudges of its new date and never those of the old one', async () => {
     const { w, ws, c } = await setUp();
-    const started = Date.now();
-    await w.say(ws, 'amara', `task add ${c} "Method statements" due 29/01/2027 owner food-bank`);
+    await w.say(ws, 'amara', `task add ${c} "Method statements" due ${FAR} owner food-bank`);
+    expect(await queuedVersions(w)).toEqual(['1']);
     expect((await w.say(ws, 'amara', 'task due K-1 11/01/2027')).outcome).toBe('ok');
+    // The old date's jobs left Redis with the change.
+    expect(await queuedVersions(w)).not.toContain('1');
     await eventually('the new escalation arrives', () => w.notifier.keys().includes('escalate:K-1:2:esc'), 10_000);
-    // The old date's reminders would have started after ~2 s and its escalation after ~4 s.
-    await sleep(Math.max(0, started + 4_800 - Date.now()));
+    await sleep(300);
     expect(w.notifier.keys().filter((k) => version(k) !== '2')).toEqual([]);
     expect(w.notifier.keys().sort()).toEqual(['escalate:K-1:2:esc', 'overdue:K-1:2:od', 'overdue:K-1:2:od', 'remind:K-1:2:d0', 'remind:K-1:2:d1', 'remind:K-1:2:d3']);
   });
 
   it('is refused the old nudges by the worker when Redis missed the change', async () => {
     const { w, outcomes, ws, c } = await setUp();
-    await w.say(ws, 'amara', `task add ${c} "Method statements" due 29/01/2027 owner food-bank`);
+    await w.say(ws, 'amara', `task add ${c} "Method statements" due ${FAR} owner food-bank`);
     const offline = coreWithoutRedis(w);
     const moved = await offline.say(ws, 'amara', 'task due K-1 11/01/2027');
     expect(moved.outcome).toBe('ok');
     expect(moved.ms).toBeLessThan(3_000);
     // Redis still holds the old date's jobs, and nothing of the new date's until a sweep.
-    await eventually('the old escalation job has run', () => outcomes.some(([, k]) => k === 'escalate:K-1:1:esc'), 10_000);
+    await eventually('the old escalation job has run', () => outcomes.some(([, k]) => k === 'escalate:K-1:1:esc'), 15_000);
     expect(w.notifier.delivered).toEqual([]);
     // Five for the task's new date, five for the consortium's countdown nobody had queued.
     expect(await w.workers?.sweepNow()).toBe(10);
@@ -86,12 +96,12 @@ describe('a re-dated task', () => {
 describe('a completed task', () => {
   it('gets no nudges, whether or not Redis heard it was done', async () => {
     const { w, outcomes, ws, c } = await setUp();
-    await w.say(ws, 'amara', `task add ${c} "Pricing" due 29/01/2027`);
-    await w.say(ws, 'amara', `task add ${c} "Social value" due 29/01/2027`);
+    await w.say(ws, 'amara', `task add ${c} "Pricing" due ${FAR}`);
+    await w.say(ws, 'amara', `task add ${c} "Social value" due ${FAR}`);
     expect((await w.say(ws, 'amara', 'task done K-1')).outcome).toBe('ok');
     const offline = coreWithoutRedis(w);
     expect((await offline.say(ws, 'amara', 'task done K-2')).outcome).toBe('ok');
-    await eventually('K-2\'s old escalation job has run', () => outcomes.some(([, k]) => k === 'escalate:K-2:1:esc'), 10_000);
+    await eventually('K-2\'s old escalation job has run', () => outcomes.some(([, k]) => k === 'escalate:K-2:1:esc'), 15_000);
     await sleep(300);
     expect(w.notifier.delivered).toEqual([]);
     // K-1's jobs were removed when it was done; K-2's ran and found nothing owed.
@@ -103,15 +113,15 @@ describe('a completed task', () => {
 describe('a snoozed task', () => {
   it('has its next reminder held until the snooze ends, and the rest unchanged', async () => {
     const { w, ws, c } = await setUp();
-    await w.say(ws, 'amara', `task add ${c} "Policies" due 29/01/2027`);
-    // Hold reminders until Thursday 28 January, 15:00: the 7-, 3- and 1-day reminders fall in
+    await w.say(ws, 'amara', `task add ${c} "Policies" due ${FAR}`);
+    // Hold reminders until Thursday 25 February, 15:00: the 7-, 3- and 1-day reminders fall in
     // that time; the latest, most telling one is sent when the snooze ends.
-    expect((await w.say(ws, 'amara', 'task snooze K-1 28/01/2027 15:00')).outcome).toBe('ok');
-    await eventually('the escalation arrives', () => w.notifier.keys().includes('escalate:K-1:1:esc'), 10_000);
+    expect((await w.say(ws, 'amara', 'task snooze K-1 25/02/2027 15:00')).outcome).toBe('ok');
+    await eventually('the escalation arrives', () => w.notifier.keys().includes('escalate:K-1:1:esc'), 15_000);
     const reminders = w.notifier.delivered.filter((d) => d.key.startsWith('remind:')).map((d) => [d.key.replace(/~.*$/, '~'), d.dueAt]).sort((a, b) => String(a[1]).localeCompare(String(b[1])));
     expect(reminders).toEqual([
-      ['remind:K-1:1:d1~', '2027-01-28T15:00:00.000Z'],
-      ['remind:K-1:1:d0', '2027-01-29T09:00:00.000Z'],
+      ['remind:K-1:1:d1~', '2027-02-25T15:00:00.000Z'],
+      ['remind:K-1:1:d0', '2027-02-26T09:00:00.000Z'],
     ]);
     expect(w.notifier.delivered.find((d) => d.key.includes('~'))?.text).toContain('snoozed');
   });

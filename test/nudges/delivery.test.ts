@@ -78,22 +78,29 @@ describe('nudge delivery', () => {
     expect(w.notifier.delivered.at(-1)?.text).toContain('4 hours to go');
   });
 
-  it('respects nudges turned off by a person, or by the coordinator for everyone, at delivery', async () => {
+  it('leaves out a person who turned nudges off, when it delivers', async () => {
     world = await createWorld(import.meta.url, { now: NOW, redisUrl: redisUrl(), timeScale: 5e-6 });
     const s = await seedWorkspace(world.store, { submission: SUBMISSION });
-    await world.say(s.ws, 'amara', `task add ${s.consortium.ref} "Pricing schedule" due 20/01/2027`);
-    // Turned off after the nudges were scheduled: the worker reads the settings when it delivers.
+    // Settings are not consulted when scheduling, only when delivering.
     expect((await world.say(s.ws, 'amara', 'settings nudges off')).outcome).toBe('ok');
+    await world.say(s.ws, 'amara', `task add ${s.consortium.ref} "Pricing schedule" due 20/01/2027 owner food-bank`);
     const w = world;
-    await eventually('the overdue nudge reaches the lead', () => w.notifier.delivered.some((d) => d.key === 'overdue:K-1:1:od'), 8_000);
-    expect(w.notifier.delivered.filter((d) => d.to === 'u/amara')).toEqual([]);
-    expect(w.notifier.delivered.filter((d) => d.key === 'overdue:K-1:1:od').map((d) => d.to)).toEqual(['u/priya']);
+    await eventually('the escalation arrives', () => w.notifier.keys().includes('escalate:K-1:1:esc'), 12_000);
+    expect(w.notifier.delivered.map((d) => `${d.key} → ${d.to}`).sort()).toEqual(['escalate:K-1:1:esc → u/coord', 'overdue:K-1:1:od → u/priya']);
+  });
 
+  it('sends nothing when the coordinator turned nudges off for everyone, and settles them', async () => {
+    const outcomes: string[] = [];
+    world = await createWorld(import.meta.url, { now: NOW, redisUrl: redisUrl(), timeScale: 5e-6, workers: { onNudge: (o, key) => void outcomes.push(`${key} ${o}`) } });
+    const s = await seedWorkspace(world.store, { submission: SUBMISSION });
     await world.say(s.ws, 'coord', 'settings nudges off everyone');
-    const before = w.notifier.delivered.length;
-    await eventually('the escalation is due', () => Date.now() > 0, 10);
-    await sleep(3_500);
-    expect(w.notifier.delivered.slice(before)).toEqual([]);
+    await world.say(s.ws, 'amara', `task add ${s.consortium.ref} "Pricing schedule" due 20/01/2027`);
+    await eventually('the escalation job has run', () => outcomes.some((o) => o.startsWith('escalate:K-1:1:esc')), 12_000);
+    expect(world.notifier.delivered).toEqual([]);
+    expect(outcomes.sort()).toEqual(['escalate:K-1:1:esc nobody', 'overdue:K-1:1:od nobody', 'remind:K-1:1:d0 nobody', 'remind:K-1:1:d1 nobody']);
+    // Settled: turning nudges back on later does not bring these back.
+    const settled = await new NudgeLedger(world.store, 1_000).settledKeys(s.ws, ['remind:K-1:1:d1', 'overdue:K-1:1:od']);
+    expect(settled.size).toBe(2);
   });
 });
 

@@ -31,8 +31,9 @@ const counts = (keys: string[]) => keys.reduce((m, k) => m.set(k, (m.get(k) ?? 0
 describe.runIf(redisServerAvailable())('Redis losing the schedule', () => {
   it('after FLUSHALL, the sweeper restores every pending nudge, and each is delivered once', async () => {
     redis = await startPrivateRedis();
-    // Monday 4 January 2027; every nudge below falls 2.4 to 4 s away at this scale.
-    world = await createWorld(import.meta.url, { now: new Date('2027-01-04T08:00:00Z'), redisUrl: redis.url, timeScale: 1.2e-6, workers: { watchdogMs: 300 } });
+    // Monday 21 December 2026; every nudge below falls 5 to 8 s away at this scale, leaving
+    // time to schedule, flush and sweep before the first.
+    world = await createWorld(import.meta.url, { now: new Date('2026-12-21T08:00:00Z'), redisUrl: redis.url, timeScale: 1.75e-6, workers: { watchdogMs: 300 } });
     const s = await seedWorkspace(world.store, { submission: new Date('2027-02-12T12:00:00Z'), conversationId: 'CH-1' });
     for (const due of ['05/02/2027', '04/02/2027', '03/02/2027']) await world.say(s.ws, 'amara', `task add ${s.consortium.ref} "Task due ${due}" due ${due} owner food-bank`);
     await world.scheduler.consortiumChanged(s.ws, s.consortium.ref);
@@ -49,7 +50,7 @@ describe.runIf(redisServerAvailable())('Redis losing the schedule', () => {
     const maint = new Queue(MAINTENANCE_QUEUE, { connection: { url: redis.url }, prefix: w.prefix });
     await eventually('the sweeper\'s job scheduler is restored', async () => Boolean(await maint.getJobScheduler(SWEEP_SCHEDULER_ID)), 3_000).finally(() => maint.close());
 
-    await eventually('every nudge is delivered', () => new Set(w.notifier.keys()).size === before.length, 12_000);
+    await eventually('every nudge is delivered', () => new Set(w.notifier.keys()).size === before.length, 15_000);
     await sleep(500);
     const delivered = counts(w.notifier.delivered.map((d) => `${d.key} → ${d.to}`));
     expect([...delivered.values()].every((n) => n === 1)).toBe(true);

@@ -86,11 +86,17 @@ export interface MatchProposal {
   alternatives?: string[];
   score: number;
   breakdown: MatchBreakdown;
-  /** Cell key (see `cellKeys`) to the members covering that cell, sorted. */
+  /**
+   * Cell key to the members covering that cell, sorted: `service@area`, with `+accreditation`
+   * only where two cells share service and area, and `#n` only for exact repeats.
+   */
   coverage: Record<string, string[]>;
 }
 
-/** The consortium that covers the most cells within M members, then scores best. */
+/**
+ * The consortium of at most M members, nobody but its lead covering nothing, that covers the
+ * most cells, then scores best, then comes first in the usual order. It needs no lead.
+ */
 export interface MatchPartial {
   members: string[];
   /** Its eligible lead, or null when it has none. */
@@ -103,9 +109,9 @@ export interface MatchPartial {
 }
 
 /**
- * Why no feasible consortium exists, as facts a coordinator can act on.
- * `reasons` is empty only when every single test passes but no combination of at most M
- * members satisfies them all at once (`no-combination`), so it is never empty in practice.
+ * Why no feasible consortium exists, as facts a coordinator can act on. The reasons that
+ * apply are listed in this order; `no-combination` alone means each test passes on its own
+ * but no set of at most M members meets them all at once.
  */
 export type MatchGapReason =
   | 'uncoverable-cells'
@@ -123,7 +129,10 @@ export interface MatchGaps {
   eligibleLeads: number;
   /** Σ capacity over the whole pool. */
   poolCapacity: number;
-  /** Σ capacity of the M largest candidates: the most any consortium could reach. */
+  /**
+   * Σ capacity of the M largest candidates that could join at all (cover a cell or can
+   * lead): the most any consortium could reach.
+   */
   capacityWithinMaxMembers: number;
   annualValue: number;
   maxMembers: number;
