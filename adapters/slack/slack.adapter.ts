@@ -39,6 +39,8 @@ export interface SlackAdapterOptions {
   channelGapMs?: number;
   /** Attempts per Web API call before giving up. @defaultValue 5 */
   maxAttempts?: number;
+  /** Shortest gap between two background refreshes of one user's App Home. @defaultValue 30000 */
+  homeMinIntervalMs?: number;
   /**
    * Whether this process receives Slack requests. Workers pass false: they only deliver,
    * and must not open a Socket Mode connection that would take requests from the web
@@ -81,10 +83,10 @@ export async function createSlackAdapter(deps: SlackAdapterDeps, options: SlackA
     throw new SlackConfigError('Slack needs SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET (OAuth install)');
   }
 
-  const home = new HomePublisher(core, api, tokens, log);
+  const home = new HomePublisher(core, api, tokens, log, options.homeMinIntervalMs !== undefined ? { minIntervalMs: options.homeMinIntervalMs } : {});
   const notifier = new SlackNotifier(api, tokens, { onDelivered: (ws, user, token) => home.refresh(ws, user, token) });
   if (options.receive === false) {
-    const close = () => home.idle();
+    const close = () => home.close();
     return { web: { name: 'slack', close }, notifier, home, mode: 'none', oauth: Boolean(installations), close };
   }
 
@@ -120,7 +122,7 @@ export async function createSlackAdapter(deps: SlackAdapterDeps, options: SlackA
   const close = (): Promise<void> =>
     (closed ??= (async () => {
       if (transport.mode === 'socket') await app.stop().catch((err: unknown) => log.warn({ err }, 'Socket Mode did not stop cleanly'));
-      await home.idle();
+      await home.close();
     })());
 
   return {

@@ -13,7 +13,7 @@ import type { Metrics } from '../../src/metrics.js';
 import type { SlackApi } from './slack.api.js';
 import { actorOf, newRequestId, within } from './slack.context.js';
 import { deliver, dmSink, openForm, reopenReply, responseType, ResponseUrl, type Sink } from './slack.delivery.js';
-import type { HomePublisher } from './slack.home.js';
+import { changesHome, commandVerb, type HomePublisher } from './slack.home.js';
 import { renderMessage } from './slack.renderer.js';
 
 export interface ListenerDeps {
@@ -74,11 +74,13 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
     const sinkFor = (r: Reply): Sink => target.sink(responseType(r));
     const pending = ask(core, { actor, text, requestId: newRequestId(), conversationId: command.channel_id }, log);
     const early = await within(pending, deps.ackDeadlineMs);
+    let reply: Reply;
     if (early.late) {
       await ack({ response_type: 'ephemeral', text: WORKING });
-      await answerLate(await pending, text, sinkFor, log);
+      reply = await pending;
+      await answerLate(reply, text, sinkFor, log);
     } else {
-      const reply = early.value;
+      reply = early.value;
       if (reply.form) {
         // The modal opens on the command's trigger; the acknowledgement itself says nothing.
         await ack();
@@ -91,7 +93,7 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
         await deliverSafely(reply, sinkFor, log, true);
       }
     }
-    refreshHome(home, actor, token);
+    refreshHome(home, actor, token, changesHome(commandVerb(core, text), reply));
   });
 
   app.action(/.*/, async ({ ack, body, action, context }) => {
@@ -109,10 +111,13 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
       await deliverSafely(reopenReply(reply.form, text), sinkFor, log);
     }
     await deliverSafely(reply, sinkFor, log);
-    refreshHome(home, actor, token);
+    // A press on the home tab itself is answered on it at once: the person is looking at it.
+    const onHome = (body as { container?: { type?: unknown } }).container?.type === 'view';
+    refreshHome(home, actor, token, changesHome(commandVerb(core, text), reply), { now: onHome });
   });
 }
 
-export function refreshHome(home: HomePublisher, actor: Actor, token: string | undefined): void {
-  home.refresh(actor.workspaceId, actor.userId, token);
+/** Refreshes the sender's App Home when their command may have changed it (throttled, see HomePublisher). */
+export function refreshHome(home: HomePublisher, actor: Actor, token: string | undefined, changed: boolean, opts: { now?: boolean } = {}): void {
+  if (changed) home.refresh(actor.workspaceId, actor.userId, token, opts);
 }

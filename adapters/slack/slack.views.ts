@@ -4,8 +4,10 @@
  * accepted one closes it, and the answer arrives as a DM.
  */
 import type { App } from '@slack/bolt';
+import type { Reply } from '../../src/core/reply.js';
 import { actorOf, newRequestId, within } from './slack.context.js';
 import { ask, deliverSafely, refreshHome, type ListenerDeps } from './slack.commands.js';
+import { changesHome } from './slack.home.js';
 import { dmSink, formErrorsReply, openForm, reopenReply } from './slack.delivery.js';
 import { formIdFromCallbackId, modalErrors, parseViewSubmission, renderModal } from './slack.renderer.js';
 
@@ -42,13 +44,14 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     const pending = ask(core, { actor, text: '', form, requestId: newRequestId() }, log);
     const sink = () => dmSink(api, token, actor.userId);
     const early = await within(pending, deps.ackDeadlineMs);
+    let reply: Reply;
     if (early.late) {
       // The modal closes now; a refused form's errors follow as a DM, since the view is gone.
       await ack();
-      const reply = await pending;
+      reply = await pending;
       await deliverSafely(reply.form?.errors ? formErrorsReply(reply.form) : reply, sink, log);
     } else {
-      const reply = early.value;
+      reply = early.value;
       if (reply.form?.errors && Object.keys(reply.form.errors).length > 0) {
         await ack(modalErrors(reply.form.errors, reply.form));
         return;
@@ -57,7 +60,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
       else await ack();
       await deliverSafely(reply, sink, log);
     }
-    refreshHome(home, actor, token);
+    refreshHome(home, actor, token, changesHome(null, reply, true));
   });
 
   app.view({ type: 'view_submission', callback_id: /^(?!form:)/ }, async ({ ack }) => {

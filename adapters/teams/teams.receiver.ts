@@ -10,7 +10,7 @@ import type { Core } from '../../src/core/app.js';
 import type { Command } from '../../src/core/command.js';
 import type { WorkspaceDirectory } from '../../src/core/ports.js';
 import { reply as replies, type Reply } from '../../src/core/reply.js';
-import type { TeamsConversationStore } from '../../src/store/teams-conversation.store.js';
+import type { SaveOptions, TeamsConversationStore } from '../../src/store/teams-conversation.store.js';
 import {
   actorOf, baseConversationId, commandTextOf, conversationRecordOf, kindOf, mentionsBot, mentionsOf, tenantOf, userIdOf, workspaceIdFor,
 } from './teams.activity.js';
@@ -164,21 +164,25 @@ export class TeamsReceiver {
     return out;
   }
 
-  /** Keeps the conversation and the sender, so nudges can reach them later. */
+  /**
+   * Keeps the conversation and the sender, so nudges can reach them later. Every message
+   * carries them, but they are written only when new or changed (or not written by this
+   * process for a while): two upserts per message would cost more than the command.
+   */
   private async remember(a: Partial<Activity>, tenantId: string): Promise<void> {
     const rec = conversationRecordOf(a, tenantId);
     try {
-      await Promise.all([rec ? this.deps.conversations.saveConversation(rec) : undefined, this.rememberUser(a.from, tenantId)]);
+      await Promise.all([rec ? this.deps.conversations.saveConversation(rec, { ifChanged: true }) : undefined, this.rememberUser(a.from, tenantId, { ifChanged: true })]);
     } catch (err) {
       // Answering matters more than remembering; the next message tries again.
       this.deps.log.warn({ err }, 'could not store the Teams conversation reference');
     }
   }
 
-  private async rememberUser(account: Partial<ChannelAccount> | undefined, tenantId: string): Promise<void> {
+  private async rememberUser(account: Partial<ChannelAccount> | undefined, tenantId: string, opts: SaveOptions = {}): Promise<void> {
     const userId = userIdOf(account);
     if (!userId || !account?.id) return;
-    await this.deps.conversations.saveUser({ tenantId, userId, teamsId: account.id, ...(account.name ? { name: account.name.slice(0, 200) } : {}) });
+    await this.deps.conversations.saveUser({ tenantId, userId, teamsId: account.id, ...(account.name ? { name: account.name.slice(0, 200) } : {}) }, opts);
   }
 
   private async onInstallation(ctx: TurnContext, tenantId: string): Promise<void> {

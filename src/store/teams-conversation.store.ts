@@ -83,6 +83,50 @@ const userSchema = new Schema<TeamsUserRecord & { _id: string }>(
 userSchema.index({ tenantId: 1, teamsId: 1 });
 
 const key = (tenantId: string, id: string): string => `${tenantId}|${id}`;
+
+/** How long a record written by this process is taken as stored, for writes asked `ifChanged`. */
+export const REMEMBER_MS = 10 * 60_000;
+/** Most records remembered as written; the oldest are forgotten first. */
+const REMEMBER_MAX = 20_000;
+/** Attempts at an upsert that lost a race to create the same document. */
+const UPSERT_ATTEMPTS = 3;
+
+export interface TeamsConversationStoreOptions {
+  /**
+   * How long a record this process wrote is taken as stored (ms): `ifChanged` writes of the
+   * same record within it are skipped. It also bounds how stale `updatedAt` (most recent
+   * use) gets for a conversation in steady use. @defaultValue 600000
+   */
+  rememberMs?: number;
+}
+
+export interface SaveOptions {
+  /**
+   * Skip the write when this process stored exactly this record within `rememberMs`, for
+   * the copy kept on every message. Installs and re-adds write always, since another
+   * replica may have marked the conversation removed meanwhile.
+   */
+  ifChanged?: boolean;
+}
+
+function isDuplicate(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+}
+
+/**
+ * Two upserts of a new document can both try to insert it; the loser fails with a
+ * duplicate key. The document exists by then, so trying again updates it.
+ */
+async function upsert(run: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await run();
+      return;
+    } catch (err) {
+      if (!isDuplicate(err) || attempt >= UPSERT_ATTEMPTS) throw err;
+    }
+  }
+}
 const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 
 type Stored<T> = T & { _id: string; createdAt?: Date };
@@ -102,8 +146,16 @@ function userOut(doc: Stored<TeamsUserRecord> | null): TeamsUserRecord | null {
 export class TeamsConversationStore {
   private readonly conversations: Model<Stored<TeamsConversationRecord>>;
   private readonly users: Model<Stored<TeamsUserRecord>>;
+  private readonly rememberMs: number;
+  /** `c|<key>` or `u|<key>` → what this process last wrote there, and when the write started. */
+  private readonly written = new Map<string, { at: number; sig: string }>();
+  /** Writes in flight, so concurrent messages from one person share one. */
+  private readonly writing = new Map<string, { sig: string; done: Promise<void> }>();
+  /** Counts removals marked through this process. */
+  private forgets = 0;
 
-  constructor(connection: Connection) {
+  constructor(connection: Connection, options: TeamsConversationStoreOptions = {}) {
+    this.rememberMs = options.rememberMs ?? REMEMBER_MS;
     // Two adapters may share one connection (tests, or a web process restarting its adapter).
     this.conversations = (connection.models.TeamsConversation ?? connection.model('TeamsConversation', conversationSchema)) as Model<Stored<TeamsConversationRecord>>;
     this.users = (connection.models.TeamsUser ?? connection.model('TeamsUser', userSchema)) as Model<Stored<TeamsUserRecord>>;
@@ -115,18 +167,19 @@ export class TeamsConversationStore {
   }
 
   /** Records (or refreshes) a conversation; it is live again if it had been removed. */
-  async saveConversation(rec: TeamsConversationRecord): Promise<void> {
+  async saveConversation(rec: TeamsConversationRecord, opts: SaveOptions = {}): Promise<void> {
     const { updatedAt: _u, ...fields } = rec;
-    await this.conversations.updateOne(
-      { _id: key(rec.tenantId, rec.conversationId) },
-      { $set: { ...fields, removed: false } },
-      { upsert: true, runValidators: true },
+    const id = key(rec.tenantId, rec.conversationId);
+    await this.write(`c|${id}`, JSON.stringify(fields), opts, () =>
+      this.conversations.updateOne({ _id: id }, { $set: { ...fields, removed: false } }, { upsert: true, runValidators: true }),
     );
   }
 
   async markRemoved(tenantId: string, conversationId: string): Promise<void> {
     if (!isText(tenantId) || !isText(conversationId)) return;
-    await this.conversations.updateOne({ _id: key(tenantId, conversationId) }, { $set: { removed: true } });
+    const id = key(tenantId, conversationId);
+    this.forget(`c|${id}`);
+    await this.conversations.updateOne({ _id: id }, { $set: { removed: true } });
   }
 
   /** A live conversation by id, within the tenant. */
@@ -151,9 +204,10 @@ export class TeamsConversationStore {
     return conversationOut(await this.conversations.findOne({ tenantId, removed: false }).sort({ updatedAt: -1 }).lean<Stored<TeamsConversationRecord>>());
   }
 
-  async saveUser(rec: TeamsUserRecord): Promise<void> {
+  async saveUser(rec: TeamsUserRecord, opts: SaveOptions = {}): Promise<void> {
     const { updatedAt: _u, ...fields } = rec;
-    await this.users.updateOne({ _id: key(rec.tenantId, rec.userId) }, { $set: fields }, { upsert: true, runValidators: true });
+    const id = key(rec.tenantId, rec.userId);
+    await this.write(`u|${id}`, JSON.stringify(fields), opts, () => this.users.updateOne({ _id: id }, { $set: fields }, { upsert: true, runValidators: true }));
   }
 
   async user(tenantId: string, userId: string): Promise<TeamsUserRecord | null> {
@@ -173,5 +227,46 @@ export class TeamsConversationStore {
     // The connection sanitises filters; this operator is ours, built from plain keys.
     const docs = await this.users.find({ _id: mongoose.trusted({ $in: ids.map((id) => key(tenantId, id)) }) }).lean<Stored<TeamsUserRecord>[]>();
     return new Map(docs.filter((d) => isText(d.name)).map((d) => [d.userId, d.name as string]));
+  }
+
+  /**
+   * Runs an upsert, unless (`ifChanged`) this process wrote the same record there recently
+   * or is writing it now. A failed write is not remembered, so the next message tries again.
+   */
+  private async write(slot: string, sig: string, opts: SaveOptions, run: () => Promise<unknown>): Promise<void> {
+    if (opts.ifChanged) {
+      const known = this.written.get(slot);
+      if (known && known.sig === sig && Date.now() - known.at < this.rememberMs) return;
+      const flying = this.writing.get(slot);
+      if (flying && flying.sig === sig) return flying.done;
+    }
+    const started = Date.now();
+    const forgetsBefore = this.forgets;
+    // A removal marked while this write was in flight wins: the write is not taken as current.
+    const done = upsert(run).then(() => {
+      if (this.forgets === forgetsBefore) this.remember(slot, sig, started);
+    });
+    const entry = { sig, done };
+    this.writing.set(slot, entry);
+    try {
+      await done;
+    } finally {
+      if (this.writing.get(slot) === entry) this.writing.delete(slot);
+    }
+  }
+
+  private remember(slot: string, sig: string, at: number): void {
+    this.written.delete(slot);
+    if (this.written.size >= REMEMBER_MAX) {
+      const oldest = this.written.keys().next();
+      if (!oldest.done) this.written.delete(oldest.value);
+    }
+    this.written.set(slot, { at, sig });
+  }
+
+  private forget(slot: string): void {
+    this.forgets++;
+    this.written.delete(slot);
+    this.writing.delete(slot);
   }
 }

@@ -1,7 +1,7 @@
 /** `match` (ranked proposals or the gap report, in plain words) and `propose` (invitations). */
 import type { Ctx, Handler } from '../context.js';
 import { sizeBand, type Organisation, type Tender } from '../domain.js';
-import { solveMatch } from '../matching/match.engine.js';
+import { solveMatchDetailed } from '../matching/match.engine.js';
 import type { MatchAnswer, MatchGaps, MatchProposal } from '../matching/match.types.js';
 import { formatMoney } from '../money.js';
 import { key, keywordArgs, serviceLabel } from '../parse/tokens.js';
@@ -12,6 +12,8 @@ import { buildPool, committedSlugs, covers, type Pool, type PoolResult } from '.
 const MATCH_USAGE = 'match <tender> [top <k>] [pool interested|directory]';
 /** Pools bigger than this answer "working on it" first and follow up with the proposals. */
 const SLOW_POOL = 600;
+/** Search nodes before the engine stops with the best found (about 2–3 s on a small server). */
+const MATCH_NODE_LIMIT = 20_000;
 
 function cellName(c: { service: string; area: string }): string {
   return `${serviceLabel(c.service)} in ${c.area}`;
@@ -108,7 +110,9 @@ function gapBlocks(g: MatchGaps, t: Tender, r: PoolResult): Block[] {
 async function runMatch(ctx: Ctx, t: Tender, pool: Pool, top: number): Promise<Reply> {
   const r = await buildPool(ctx, t, pool, top);
   const started = performance.now();
-  const answer: MatchAnswer = solveMatch(r.instance);
+  // A bound on the search keeps a pathological directory from holding the chat for long;
+  // when it is reached the reply says the proposals are the best found, not proven best.
+  const { answer, stats }: { answer: MatchAnswer; stats: { provenOptimal: boolean } } = solveMatchDetailed(r.instance, { maxNodes: MATCH_NODE_LIMIT });
   const ms = performance.now() - started;
   ctx.deps.metrics?.matching(ms / 1000, answer.feasible);
   await ctx.data.matches.delete({ tenderRef: t.ref });
@@ -116,10 +120,11 @@ async function runMatch(ctx: Ctx, t: Tender, pool: Pool, top: number): Promise<R
     tenderRef: t.ref, by: ctx.actor.userId, at: ctx.now, pool, excluded: r.leftOut.declined,
     proposals: answer.proposals.map((p) => ({ members: p.members, lead: p.lead, score: p.score })),
   });
-  await ctx.audit('match', t.ref, { pool, candidates: r.instance.orgs.length, feasible: answer.feasible, ms: Math.round(ms) });
+  await ctx.audit('match', t.ref, { pool, candidates: r.instance.orgs.length, feasible: answer.feasible, ms: Math.round(ms), proven: stats.provenOptimal });
   const intro = `Matched ${t.ref} against ${plural(r.instance.orgs.length, 'organisation')} (${pool === 'interested' ? 'those interested' : 'the whole directory'}) in ${ms < 1000 ? `${Math.max(1, Math.round(ms))} ms` : `${(ms / 1000).toFixed(1)} s`}.${r.leftOut.declined.length ? ` Left out because they declined: ${r.leftOut.declined.map((s) => '@' + s).join(', ')}.` : ''}`;
   if (!answer.feasible && answer.gaps) return { outcome: 'ok', blocks: [{ kind: 'text', text: intro }, ...gapBlocks(answer.gaps, t, r)] };
-  const blocks: Block[] = [{ kind: 'text', text: `${intro} Best ${plural(answer.proposals.length, 'proposal')}:` }];
+  const caveat = stats.provenOptimal ? '' : ' (I stopped after weighing a great many combinations: these are the best found, though a slightly better one may exist)';
+  const blocks: Block[] = [{ kind: 'text', text: `${intro} Best ${plural(answer.proposals.length, 'proposal')}${caveat}:` }];
   answer.proposals.forEach((p, i) => {
     if (i > 0) blocks.push({ kind: 'divider' });
     blocks.push(...proposalBlocks(i + 1, p, t, r.orgs));
