@@ -14,7 +14,10 @@
  *
  * Latency is what the platform would wait for: Slack's acknowledgement (which carries the
  * answer when the core is quick) and, for Teams, the HTTP answer to the activity, which
- * comes after the reply has been posted to the (loopback) Bot Connector.
+ * comes after the reply has been posted to the (loopback) Bot Connector. Completion is
+ * reported apart: when each answer reached the person, including answers Slack was told
+ * ("working on it") would follow by response_url, so work piling up behind quick
+ * acknowledgements shows.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -24,13 +27,15 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
 import { PlatformStub } from './load/platform.stub.js';
-import { report, slowest, summarise, type Sample } from './load/report.js';
+import { completion, completionStats, report, slowest, summarise, type Sample } from './load/report.js';
 import type { SeededWorkspace } from './load/seed.js';
 import { SLACK_TEAM, TEAMS_TENANT, planCommand, seededRandom, type Planned, type TrafficOptions } from './load/traffic.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
 const REQUEST_TIMEOUT_MS = 10_000;
+/** How long the benchmark waits after the window for answers promised by "working on it". */
+const LATE_ANSWER_WAIT_MS = 30_000;
 
 interface Options {
   quick: boolean;
@@ -170,8 +175,8 @@ function judge(p: Planned, status: number, body: string): { error?: string; late
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Runs the clients for `seconds`, each keeping its share of the rate; returns every sample. */
-async function drive(traffic: TrafficOptions, base: string, agent: Agent, o: Options, seconds: number, seed: number): Promise<Sample[]> {
+/** Runs the clients for `seconds`, each keeping its share of the rate; returns every sample and when the window closed. */
+async function drive(traffic: TrafficOptions, base: string, agent: Agent, o: Options, seconds: number, seed: number): Promise<{ samples: Sample[]; end: number }> {
   const samples: Sample[] = [];
   const started = performance.now();
   const end = started + seconds * 1000;
@@ -189,18 +194,33 @@ async function drive(traffic: TrafficOptions, base: string, agent: Agent, o: Opt
       issued++;
       const p = planCommand(traffic, rnd);
       const t0 = performance.now();
+      const sent = { platform: p.platform, type: p.type, text: p.text, at: t0 - started, sentAt: t0, ...(p.responseUrl ? { responseUrl: p.responseUrl } : {}) };
       let sample: Sample;
       try {
         const res = await send(agent, base, p);
-        sample = { platform: p.platform, type: p.type, text: p.text, at: t0 - started, ms: performance.now() - t0, status: res.status, ...judge(p, res.status, res.body) };
+        const ms = performance.now() - t0;
+        const verdict = judge(p, res.status, res.body);
+        // An acknowledgement that carried the answer is also its delivery.
+        sample = { ...sent, ms, status: res.status, ...verdict, ...(verdict.error || verdict.late ? {} : { doneMs: ms }) };
       } catch (err) {
-        sample = { platform: p.platform, type: p.type, text: p.text, at: t0 - started, ms: performance.now() - t0, status: 0, error: err instanceof Error ? err.message : 'network error' };
+        sample = { ...sent, ms: performance.now() - t0, status: 0, error: err instanceof Error ? err.message : 'network error' };
       }
       samples.push(sample);
     }
   };
   await Promise.all(Array.from({ length: o.clients }, (_, c) => client(c)));
-  return samples;
+  return { samples, end };
+}
+
+/** Waits (up to `ms`) for the answers Slack was told were coming, and records when each arrived. */
+async function awaitLateAnswers(samples: Sample[], stub: PlatformStub, ms: number): Promise<void> {
+  const late = samples.filter((s) => s.late && s.responseUrl);
+  const until = performance.now() + ms;
+  while (late.some((s) => !stub.answeredAt.has(s.responseUrl as string)) && performance.now() < until) await sleep(100);
+  for (const s of late) {
+    const at = stub.answeredAt.get(s.responseUrl as string);
+    if (at !== undefined) s.doneMs = at - s.sentAt;
+  }
 }
 
 /** consortia_commands_total from the server's /metrics, by outcome. */
@@ -257,6 +277,7 @@ async function main(): Promise<void> {
   }
   const agent = new Agent({ keepAlive: true, maxSockets: o.clients });
   let samples: Sample[];
+  let windowEnd: number;
   let apologies: number;
   let outcomes: Map<string, number>;
   try {
@@ -268,9 +289,11 @@ async function main(): Promise<void> {
     if (o.warmup > 0) await drive(traffic, web.url, agent, o, o.warmup, 7);
     web.child.kill('SIGUSR2');
     const apologiesBefore = stub.apologies.length;
-    samples = await drive(traffic, web.url, agent, o, o.seconds, 1);
-    // Replies still in flight to response_url or the connector land within a moment.
+    ({ samples, end: windowEnd } = await drive(traffic, web.url, agent, o, o.seconds, 1));
+    // Replies still in flight to response_url or the connector land within a moment; late
+    // Slack answers may take longer when work has piled up behind the acknowledgements.
     await sleep(500);
+    await awaitLateAnswers(samples, stub, LATE_ANSWER_WAIT_MS);
     apologies = stub.apologies.length - apologiesBefore;
     outcomes = await serverOutcomes(web.url);
   } finally {
@@ -289,6 +312,7 @@ async function main(): Promise<void> {
   for (const s of samples) if (s.error) errorKinds.set(s.error, (errorKinds.get(s.error) ?? 0) + 1);
   process.stdout.write(`\nError responses: ${errors}${errorKinds.size ? ` (${[...errorKinds].map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}${apologies ? `, apologies delivered later: ${apologies}` : ''}\n`);
   process.stdout.write(`Slack acknowledged "working on it" (answer followed): ${late}\n`);
+  process.stdout.write(`${completion(samples, o.seconds, windowEnd)}\n`);
   process.stdout.write(`Core commands handled by the server, by outcome (App Home refreshes included): ${[...outcomes].map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
   process.stdout.write(`Calls to the platform APIs: Slack ${stub.total('slack:')} (views.publish ${stub.calls.get('slack:views.publish') ?? 0}, response_url ${stub.calls.get('slack:response_url') ?? 0}), Bot Connector ${stub.total('teams:')}\n`);
   for (const [level, msgs] of web.logged) {
@@ -307,8 +331,10 @@ async function main(): Promise<void> {
     : 'Saturation run (no target rate).';
   process.stdout.write(`${verdict}\n`);
   const round = (n: number) => Math.round(n * 10) / 10;
+  const done = completionStats(samples, o.seconds, windowEnd);
   process.stdout.write(`${JSON.stringify({
     commandsPerSec: round(all.perSec), p50Ms: round(all.p50), p95Ms: round(all.p95), p99Ms: round(all.p99), errors,
+    answeredPerSec: round(done.perSec), answerP99Ms: round(done.p99), unanswered: done.missing,
     commands: all.count, clients: o.clients, targetRate: o.rate || 'max', seconds: o.seconds,
   })}\n`);
 }

@@ -93,6 +93,7 @@ export class NudgeLookups {
   private readonly tenders: Coalescer<Tender>;
   private readonly workspaces: TtlCache<Workspace | null>;
   private readonly contacts: TtlCache<string[]>;
+  private readonly leads: TtlCache<string | null>;
 
   constructor(private readonly store: Store, opts: LookupOptions = {}) {
     const window = opts.coalesceMs ?? 5;
@@ -101,6 +102,7 @@ export class NudgeLookups {
     this.tenders = new Coalescer((ws, refs) => store.scoped(ws).tenders.find({ ref: { in: refs } }), window);
     this.workspaces = new TtlCache(opts.settingsTtlMs ?? 1_000);
     this.contacts = new TtlCache(opts.contactsTtlMs ?? 5_000);
+    this.leads = new TtlCache(opts.contactsTtlMs ?? 5_000);
   }
 
   workspace(id: string): Promise<Workspace | null> {
@@ -122,6 +124,17 @@ export class NudgeLookups {
   /** Who hears about an organisation's work: its admins, or all its members if it has none. */
   orgContacts(workspaceId: string, slug: string): Promise<string[]> {
     return this.contacts.get(`${workspaceId}\u0000${slug}`, async () => orgContacts(await this.store.scoped(workspaceId).members.find({ orgSlug: slug })));
+  }
+
+  /**
+   * The lead organisation of a consortium, for who hears about an overdue task. It says who
+   * is told, not whether a nudge is owed, so like contacts it may be a few seconds old.
+   */
+  leadOf(workspaceId: string, consortiumRef: string): Promise<string | null> {
+    return this.leads.get(`${workspaceId}\u0000${consortiumRef}`, async () => {
+      const c = await this.consortia.load(workspaceId, consortiumRef);
+      return c?.members.find((m) => m.role === 'lead')?.orgSlug ?? null;
+    });
   }
 
   /** Tasks of a consortium, for the progress line of a countdown. */

@@ -37,8 +37,7 @@ interface Current {
 async function peopleForTask(deps: NudgeWorkerDeps, ws: Workspace, task: Task, withLead: boolean): Promise<{ people: NudgePeople; leadSlug?: string }> {
   const owner = task.owner.kind === 'user' ? [task.owner.id] : await deps.lookups.orgContacts(ws.id, task.owner.slug);
   if (!withLead) return { people: { owner, lead: [], members: [] } };
-  const c = await deps.lookups.consortium(ws.id, task.consortiumRef);
-  const leadSlug = c?.members.find((m) => m.role === 'lead')?.orgSlug;
+  const leadSlug = (await deps.lookups.leadOf(ws.id, task.consortiumRef)) ?? undefined;
   const lead = leadSlug ? await deps.lookups.orgContacts(ws.id, leadSlug) : [];
   return { people: { owner, lead, members: [] }, ...(leadSlug ? { leadSlug } : {}) };
 }

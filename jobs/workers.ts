@@ -135,12 +135,15 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
       closed ??= (async () => {
         clearInterval(watchdog);
         const grace = deps.shutdownGraceMs ?? 10_000;
-        // close() lets in-flight jobs finish; past the grace period they are left locked and
-        // go back to the queue when their lock expires, for this or another process.
-        const finished = await Promise.race([Promise.all([nudges.close(), maint.close()]), wait(grace)]);
-        if (finished === 'timeout') {
+        // close() lets in-flight jobs finish. Past the grace period they are abandoned: the
+        // connections drop, their locks stop being renewed, and when the locks expire the jobs
+        // go back to the queue for another process (the ledger keeps them from repeating).
+        const graceful = Promise.all([nudges.close(), maint.close()]).then(() => 'closed' as const, () => 'closed' as const);
+        if ((await Promise.race([graceful, wait(grace)])) === 'timeout') {
           log.warn({ graceMs: grace }, 'in-flight nudges did not finish in time; they will be recovered by another worker');
-          await Promise.all([nudges.close(true), maint.close(true)]).catch(() => undefined);
+          for (const c of connections) c.disconnect();
+          await scheduler.close();
+          return;
         }
         await maintenance.close().catch(() => undefined);
         await scheduler.close();

@@ -16,7 +16,7 @@ import { Metrics } from './metrics.js';
 import { NotifierRouter } from './notify.router.js';
 import { startServer, type WebAdapter } from './server.js';
 import { MongoStore } from './store/mongo.store.js';
-import { extraHandlers, startWorkerSide, createQueueScheduler, redisReady, queueDashboard } from './runtime.jobs.js';
+import { closeProbes, createQueueScheduler, extraHandlers, queueDashboard, redisReady, startWorkerSide } from './runtime.jobs.js';
 import { chatAdapters } from './runtime.adapters.js';
 
 export interface RuntimeOptions {
@@ -95,6 +95,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
     ...(webUrl ? { webUrl } : {}),
     async close() {
       for (const c of closers.reverse()) await c().catch((err: unknown) => log.warn({ err }, 'close failed'));
+      await closeProbes();
       await store.close();
     },
   };

@@ -46,6 +46,14 @@ export class ConsoleChat {
       this.io.write(`(now speaking as ${this.user})`);
       return;
     }
+    const pause = /^wait\s+(\d{1,3})\s*s?$/i.exec(text);
+    if (pause) {
+      // Lets a scripted chat watch nudges arrive before input ends.
+      const seconds = Math.min(300, Number(pause[1]));
+      this.io.write(`(waiting ${seconds} s)`);
+      await new Promise((r) => setTimeout(r, seconds * 1000));
+      return;
+    }
     if (/^as\b/i.test(text)) {
       this.io.write('Usage: as <user>   e.g. as amara');
       return;

@@ -12,6 +12,8 @@ export class PlatformStub {
   readonly calls = new Map<string, number>();
   /** Replies (to response_url or the connector) that apologised, with a snippet each. */
   readonly apologies: string[] = [];
+  /** response_url → when (performance.now()) the first answer was posted to it. */
+  readonly answeredAt = new Map<string, number>();
   private seq = 0;
 
   private constructor(private readonly server: Server, readonly url: string) {}
@@ -49,6 +51,7 @@ export class PlatformStub {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrived = performance.now();
     let body = '';
     req.setEncoding('utf8');
     for await (const chunk of req) body += chunk as string;
@@ -72,6 +75,8 @@ export class PlatformStub {
     }
     if (url.pathname.startsWith('/response/')) {
       this.count('slack:response_url');
+      const target = `${this.url}${url.pathname}`;
+      if (!this.answeredAt.has(target)) this.answeredAt.set(target, arrived);
       if (APOLOGY.test(body)) this.apologies.push(`slack response_url: ${body.slice(0, 160)}`);
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       return;

@@ -12,6 +12,16 @@ export interface Sample {
   error?: string;
   /** Slack acknowledged with "working on it" and answered later. */
   late?: boolean;
+  /** performance.now() when sent. */
+  sentAt: number;
+  /** Slack: the response_url a late answer goes to. */
+  responseUrl?: string;
+  /**
+   * ms from sending to the answer being delivered: the acknowledgement when it carried the
+   * answer (Slack in time, and always Teams, which answers after posting the reply), else
+   * the first post to response_url. Unset while (or if never) delivered.
+   */
+  doneMs?: number;
 }
 
 /** Nearest-rank percentile of sorted values. */
@@ -71,4 +81,31 @@ export function slowest(samples: Sample[], n: number): string {
     .slice(0, n)
     .map((s) => `  ${f1(s.ms).padStart(8)} ms  ${s.platform.padEnd(5)}  at ${(s.at / 1000).toFixed(1).padStart(5)} s  ${s.text}${s.error ? `  [${s.error}]` : ''}`)
     .join('\n');
+}
+
+/**
+ * Completion, not acknowledgement: when each answer reached the person. Work acknowledged
+ * with "working on it" keeps running after the acknowledgement; this shows whether it kept
+ * up or piled up behind it.
+ */
+export function completion(samples: Sample[], seconds: number, windowEndMs: number): string {
+  const answered = samples.filter((s) => !s.error);
+  const done = answered.filter((s) => s.doneMs !== undefined);
+  const ms = done.map((s) => s.doneMs as number).sort((a, b) => a - b);
+  const inWindow = done.filter((s) => s.sentAt + (s.doneMs as number) <= windowEndMs).length;
+  const lastAfter = Math.max(0, ...done.map((s) => s.sentAt + (s.doneMs as number) - windowEndMs));
+  const late = answered.filter((s) => s.late);
+  return [
+    `Answers delivered: ${done.length} of ${answered.length} acknowledged (${late.length} of them late, after "working on it"); ${answered.length - done.length} never arrived.`,
+    `  delivered within the measured window: ${inWindow} (${f1(inWindow / seconds)}/s); the last one ${f1(lastAfter / 1000)} s after it closed`,
+    `  time to the answer: p50 ${f1(percentile(ms, 50))} ms, p95 ${f1(percentile(ms, 95))} ms, p99 ${f1(percentile(ms, 99))} ms, max ${f1(ms[ms.length - 1] ?? 0)} ms`,
+    ...(late.length ? [`  late Slack answers alone: p50 ${f1(percentile(late.filter((s) => s.doneMs !== undefined).map((s) => s.doneMs as number).sort((a, b) => a - b), 50))} ms after sending`] : []),
+  ].join('\n');
+}
+
+export function completionStats(samples: Sample[], seconds: number, windowEndMs: number): { p99: number; perSec: number; missing: number } {
+  const answered = samples.filter((s) => !s.error);
+  const done = answered.filter((s) => s.doneMs !== undefined);
+  const ms = done.map((s) => s.doneMs as number).sort((a, b) => a - b);
+  return { p99: percentile(ms, 99), perSec: done.filter((s) => s.sentAt + (s.doneMs as number) <= windowEndMs).length / seconds, missing: answered.length - done.length };
 }

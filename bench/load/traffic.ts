@@ -17,6 +17,8 @@ export interface Planned {
   path: string;
   headers: Record<string, string>;
   body: string;
+  /** Slack: the response_url a late answer is posted to. */
+  responseUrl?: string;
 }
 
 interface MixEntry {
@@ -88,14 +90,15 @@ export function planCommand(o: TrafficOptions, rnd: () => number): Planned {
 }
 
 function slackCommand(o: TrafficOptions, type: string, user: string, text: string): Planned {
+  const responseUrl = o.responseUrl();
   const body = new URLSearchParams({
     token: 'legacy', team_id: o.slackTeam, team_domain: 'bench', channel_id: 'C0BENCH', channel_name: 'bids',
     user_id: user, user_name: user.toLowerCase(), command: '/consortium', text, api_app_id: 'A0CONSORTIA',
-    is_enterprise_install: 'false', response_url: o.responseUrl(), trigger_id: `trig-${randomUUID()}`,
+    is_enterprise_install: 'false', response_url: responseUrl, trigger_id: `trig-${randomUUID()}`,
   }).toString();
   const ts = Math.floor(Date.now() / 1000);
   return {
-    platform: 'slack', type, text, path: '/slack/events', body,
+    platform: 'slack', type, text, path: '/slack/events', body, responseUrl,
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
       'x-slack-request-timestamp': String(ts),

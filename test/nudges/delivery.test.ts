@@ -1,9 +1,8 @@
 // Nudges end to end on the real FerretDB and Redis: scheduled by commands, delivered by the
 // BullMQ workers through the notifier port, recorded once in the ledger.
-import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NudgeLedger } from '../../src/queue/nudge.ledger.js';
-import { MAINTENANCE_QUEUE, NUDGE_JOB_OPTIONS, digestSchedulerId } from '../../src/queue/nudge.jobs.js';
+import { NUDGE_JOB_OPTIONS } from '../../src/queue/nudge.jobs.js';
 import { redisUrl } from '../helpers/services.js';
 import { seedWorkspace } from './fixtures/seed.js';
 import { createWorld, eventually, sleep, type World } from './fixtures/world.js';
@@ -62,6 +61,26 @@ describe('nudge delivery', () => {
     expect(count(w.notifier.keys(), 'remind:K-1:1:d0')).toBe(1);
   });
 
+  it('shares the work between several workers on one Redis, each nudge delivered once', async () => {
+    const byWorker: Record<string, number> = { a: 0, b: 0 };
+    world = await createWorld(import.meta.url, { now: NOW, redisUrl: redisUrl(), timeScale: 1e-9, workers: { onNudge: () => void (byWorker.a = (byWorker.a ?? 0) + 1) } });
+    await world.startWorkers({ onNudge: () => void (byWorker.b = (byWorker.b ?? 0) + 1) });
+    const s = await seedWorkspace(world.store, { submission: SUBMISSION });
+    const data = world.store.scoped(s.ws);
+    for (let i = 1; i <= 12; i++) {
+      await data.tasks.insert({ ref: `K-${i}`, consortiumRef: s.consortium.ref, title: `Task ${i}`, due: new Date('2027-01-20T17:30:00Z'), owner: { kind: 'user', id: 'amara' }, status: 'open', createdBy: 'amara', version: 1 });
+      await world.scheduler.taskChanged(s.ws, `K-${i}`);
+    }
+    const w = world;
+    await eventually('every nudge is delivered', () => new Set(w.notifier.keys()).size === 12 * 4, 15_000);
+    await sleep(300);
+    const sends = w.notifier.delivered.map((d) => `${d.key} → ${d.to}`);
+    expect(sends).toHaveLength(12 * 5);
+    expect(new Set(sends).size).toBe(12 * 5);
+    expect(byWorker.a).toBeGreaterThan(0);
+    expect(byWorker.b).toBeGreaterThan(0);
+  });
+
   it('counts down to the deadline in the consortium\'s conversation, the last one 4 hours before', async () => {
     world = await createWorld(import.meta.url, { now: NOW, redisUrl: redisUrl(), timeScale: 5e-6 });
     // Deadline Friday 22 January 2027, 12:00: 14 and 7 days before have passed.
@@ -76,57 +95,5 @@ describe('nudge delivery', () => {
       ['h4', 'c/CH-1', '2027-01-22T08:00:00.000Z'],
     ]);
     expect(w.notifier.delivered.at(-1)?.text).toContain('4 hours to go');
-  });
-
-  it('leaves out a person who turned nudges off, when it delivers', async () => {
-    world = await createWorld(import.meta.url, { now: NOW, redisUrl: redisUrl(), timeScale: 5e-6 });
-    const s = await seedWorkspace(world.store, { submission: SUBMISSION });
-    // Settings are not consulted when scheduling, only when delivering.
-    expect((await world.say(s.ws, 'amara', 'settings nudges off')).outcome).toBe('ok');
-    await world.say(s.ws, 'amara', `task add ${s.consortium.ref} "Pricing schedule" due 20/01/2027 owner food-bank`);
-    const w = world;
-    await eventually('the escalation arrives', () => w.notifier.keys().includes('escalate:K-1:1:esc'), 12_000);
-    expect(w.notifier.delivered.map((d) => `${d.key} → ${d.to}`).sort()).toEqual(['escalate:K-1:1:esc → u/coord', 'overdue:K-1:1:od → u/priya']);
-  });
-
-  it('sends nothing when the coordinator turned nudges off for everyone, and settles them', async () => {
-    const outcomes: string[] = [];
-    world = await createWorld(import.meta.url, { now: NOW, redisUrl: redisUrl(), timeScale: 5e-6, workers: { onNudge: (o, key) => void outcomes.push(`${key} ${o}`) } });
-    const s = await seedWorkspace(world.store, { submission: SUBMISSION });
-    await world.say(s.ws, 'coord', 'settings nudges off everyone');
-    await world.say(s.ws, 'amara', `task add ${s.consortium.ref} "Pricing schedule" due 20/01/2027`);
-    await eventually('the escalation job has run', () => outcomes.some((o) => o.startsWith('escalate:K-1:1:esc')), 12_000);
-    expect(world.notifier.delivered).toEqual([]);
-    expect(outcomes.sort()).toEqual(['escalate:K-1:1:esc nobody', 'overdue:K-1:1:od nobody', 'remind:K-1:1:d0 nobody', 'remind:K-1:1:d1 nobody']);
-    // Settled: turning nudges back on later does not bring these back.
-    const settled = await new NudgeLedger(world.store, 1_000).settledKeys(s.ws, ['remind:K-1:1:d1', 'overdue:K-1:1:od']);
-    expect(settled.size).toBe(2);
-  });
-});
-
-describe('weekly digest', () => {
-  it('goes once a week to each formed consortium, and its schedule follows the workspace\'s hours and zone', async () => {
-    world = await createWorld(import.meta.url, { now: new Date('2027-01-18T09:05:00Z'), redisUrl: redisUrl(), timeScale: 1e-9 });
-    const s = await seedWorkspace(world.store, { submission: SUBMISSION, conversationId: 'CH-9' });
-    await world.say(s.ws, 'priya', `task add ${s.consortium.ref} "Agreement" due 21/01/2027`);
-    await world.say(s.ws, 'priya', `task add ${s.consortium.ref} "Go/no-go" due 14/01/2027`);
-    const workers = world.workers;
-    if (!workers) throw new Error('no workers');
-    expect(await workers.digestNow(s.ws)).toBe(1);
-    expect(await workers.digestNow(s.ws)).toBe(0);
-    const digests = world.notifier.delivered.filter((d) => d.key.startsWith('digest:'));
-    expect(digests.map((d) => [d.key, d.to])).toEqual([['digest:C-1:2027-W03:mon', 'c/CH-9']]);
-    expect(digests[0]?.text).toContain('Due this week (1)');
-    expect(digests[0]?.text).toContain('Overdue (1)');
-
-    await world.say(s.ws, 'coord', 'settings hours 08:30-16:00');
-    await workers.sweepNow();
-    const q = new Queue(MAINTENANCE_QUEUE, { connection: { url: redisUrl() }, prefix: world.prefix });
-    try {
-      const sched = await q.getJobScheduler(digestSchedulerId(s.ws));
-      expect([sched?.pattern, sched?.tz]).toEqual(['30 8 * * 1', 'Europe/London']);
-    } finally {
-      await q.close();
-    }
   });
 });

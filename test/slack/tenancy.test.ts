@@ -11,7 +11,8 @@ const SAM = 'W0SAM';
 let h: Harness;
 
 beforeAll(async () => {
-  h = await Harness.start(import.meta.url, { oauth: true });
+  // Every change refreshes the App Home at once here, so each workspace's publish can be seen.
+  h = await Harness.start(import.meta.url, { oauth: true, homeMinIntervalMs: 0 });
   await h.install(A);
   await h.install(B);
 });
@@ -72,8 +73,9 @@ describe('two workspaces, one person', () => {
 
   it('uses each workspace\'s own token for its Slack calls', async () => {
     await fresh();
-    await say(A.id, 'org list');
-    await say(B.id, 'org list');
+    // Changes refresh the sender's App Home (reads do not).
+    await say(A.id, 'org edit alpha-trust income 2m');
+    await say(B.id, 'org edit alpha-trust income 95k');
     const publishes = h.fake.callsOf('views.publish');
     expect(publishes.map((c) => c.token).sort()).toEqual([A.botToken, B.botToken].sort());
     for (const team of [A, B]) {
