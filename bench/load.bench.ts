@@ -96,6 +96,8 @@ interface WebProcess {
   logged: Map<string, string[]>;
   /** Database commands by collection and command, reported when the process stops. */
   queries: Map<string, { count: number; ms: number }>;
+  /** Why the process ended early, when it did: exit code, stderr and its last log lines. */
+  died(): string | null;
   stop(): Promise<void>;
 }
 
@@ -141,8 +143,16 @@ async function startWeb(env: Record<string, string>, o: Options): Promise<WebPro
     reject(new Error('the web process was not ready within 90 s'));
   }, 90_000).unref());
   const info = await Promise.race([ready, timeout]);
+  const tail: string[] = [];
+  child.stdout?.on('data', (chunk: string) => {
+    tail.push(chunk);
+    if (tail.length > 20) tail.shift();
+  });
   return {
     child, logged, queries, ...info,
+    died: () => (child.exitCode !== null || child.signalCode !== null
+      ? `the web process ended during the run (exit ${child.exitCode ?? child.signalCode}):\n${stderr.slice(-4000)}\n${tail.join('').slice(-4000)}`
+      : null),
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
@@ -295,6 +305,8 @@ async function main(): Promise<void> {
     await sleep(500);
     await awaitLateAnswers(samples, stub, LATE_ANSWER_WAIT_MS);
     apologies = stub.apologies.length - apologiesBefore;
+    const died = web.died();
+    if (died) throw new Error(died);
     outcomes = await serverOutcomes(web.url);
   } finally {
     agent.destroy();

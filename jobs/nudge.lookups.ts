@@ -12,49 +12,70 @@ import type { Store } from '../src/core/ports.js';
 
 type Fetch<V> = (workspaceId: string, refs: string[]) => Promise<V[]>;
 
-/** Collects `ref` lookups per workspace and runs them together a few milliseconds later. */
-class Coalescer<V extends { ref: string }> {
-  private pending = new Map<string, Map<string, ((v: V | null) => void)[]>>();
-  private rejecters = new Map<string, ((e: unknown) => void)[]>();
-  private scheduled = false;
+interface Waiting<V> {
+  refs: Map<string, ((v: V | null) => void)[]>;
+  rejects: ((e: unknown) => void)[];
+}
 
-  constructor(private readonly fetch: Fetch<V>, private readonly windowMs: number) {}
+/**
+ * Collects `ref` lookups per workspace and runs them together a few milliseconds later.
+ * A workspace has at most one query in flight, and the process at most `maxInFlight`:
+ * lookups that arrive meanwhile wait and go together in the next query, so under load the
+ * batches grow instead of the queries piling up on the database.
+ */
+class Coalescer<V extends { ref: string }> {
+  private readonly waiting = new Map<string, Waiting<V>>();
+  private readonly busy = new Set<string>();
+  private readonly ready: string[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly fetch: Fetch<V>,
+    private readonly windowMs: number,
+    private readonly maxInFlight: number,
+  ) {}
 
   load(workspaceId: string, ref: string): Promise<V | null> {
     return new Promise<V | null>((resolve, reject) => {
-      let refs = this.pending.get(workspaceId);
-      if (!refs) {
-        refs = new Map();
-        this.pending.set(workspaceId, refs);
-        this.rejecters.set(workspaceId, []);
+      let w = this.waiting.get(workspaceId);
+      if (!w) {
+        w = { refs: new Map(), rejects: [] };
+        this.waiting.set(workspaceId, w);
       }
-      const waiting = refs.get(ref) ?? [];
-      waiting.push(resolve);
-      refs.set(ref, waiting);
-      this.rejecters.get(workspaceId)?.push(reject);
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setTimeout(() => this.flush(), this.windowMs);
-      }
+      const list = w.refs.get(ref) ?? [];
+      list.push(resolve);
+      w.refs.set(ref, list);
+      w.rejects.push(reject);
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        this.pump();
+      }, this.windowMs);
     });
   }
 
-  private flush(): void {
-    const batch = this.pending;
-    const rejecters = this.rejecters;
-    this.pending = new Map();
-    this.rejecters = new Map();
-    this.scheduled = false;
-    for (const [workspaceId, refs] of batch) {
-      this.fetch(workspaceId, [...refs.keys()]).then(
+  /** Starts queries for waiting workspaces, within the limits. */
+  private pump(): void {
+    for (const ws of this.waiting.keys()) {
+      if (!this.busy.has(ws) && !this.ready.includes(ws)) this.ready.push(ws);
+    }
+    while (this.busy.size < this.maxInFlight && this.ready.length) {
+      const ws = this.ready.shift() as string;
+      const w = this.waiting.get(ws);
+      if (!w) continue;
+      this.waiting.delete(ws);
+      this.busy.add(ws);
+      this.fetch(ws, [...w.refs.keys()]).then(
         (found) => {
           const byRef = new Map(found.map((v) => [v.ref, v]));
-          for (const [ref, waiting] of refs) for (const resolve of waiting) resolve(byRef.get(ref) ?? null);
+          for (const [ref, resolvers] of w.refs) for (const resolve of resolvers) resolve(byRef.get(ref) ?? null);
         },
         (err: unknown) => {
-          for (const reject of rejecters.get(workspaceId) ?? []) reject(err);
+          for (const reject of w.rejects) reject(err);
         },
-      );
+      ).finally(() => {
+        this.busy.delete(ws);
+        this.pump();
+      });
     }
   }
 }
@@ -85,6 +106,8 @@ export interface LookupOptions {
   contactsTtlMs?: number;
   /** How long a lookup waits for others to share its query. @defaultValue 5 */
   coalesceMs?: number;
+  /** Most lookup queries of one kind in flight at once. @defaultValue 8 */
+  maxQueries?: number;
 }
 
 export class NudgeLookups {
@@ -97,9 +120,10 @@ export class NudgeLookups {
 
   constructor(private readonly store: Store, opts: LookupOptions = {}) {
     const window = opts.coalesceMs ?? 5;
-    this.tasks = new Coalescer((ws, refs) => store.scoped(ws).tasks.find({ ref: { in: refs } }), window);
-    this.consortia = new Coalescer((ws, refs) => store.scoped(ws).consortia.find({ ref: { in: refs } }), window);
-    this.tenders = new Coalescer((ws, refs) => store.scoped(ws).tenders.find({ ref: { in: refs } }), window);
+    const limit = opts.maxQueries ?? 8;
+    this.tasks = new Coalescer((ws, refs) => store.scoped(ws).tasks.find({ ref: { in: refs } }), window, limit);
+    this.consortia = new Coalescer((ws, refs) => store.scoped(ws).consortia.find({ ref: { in: refs } }), window, limit);
+    this.tenders = new Coalescer((ws, refs) => store.scoped(ws).tenders.find({ ref: { in: refs } }), window, limit);
     this.workspaces = new TtlCache(opts.settingsTtlMs ?? 1_000);
     this.contacts = new TtlCache(opts.contactsTtlMs ?? 5_000);
     this.leads = new TtlCache(opts.contactsTtlMs ?? 5_000);

@@ -112,7 +112,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   const sweepInBackground = (why: string) => {
     void sweepAll(sweepDeps).catch((err: unknown) => log.warn({ err, why }, 'sweep failed; the scheduled sweep will retry'));
   };
-  await ensureSweeper(maintenance, sweepEvery);
+  // Redis may be down as the process starts; the watchdog creates the sweeper's schedule later.
+  await Promise.race([ensureSweeper(maintenance, sweepEvery).catch(() => false), wait(5_000)]);
   if (deps.sweepOnStart !== false) sweepInBackground('start');
   const watchdog = setInterval(() => {
     ensureSweeper(maintenance, sweepEvery).then(

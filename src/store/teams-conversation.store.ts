@@ -90,6 +90,10 @@ export const REMEMBER_MS = 10 * 60_000;
 const REMEMBER_MAX = 20_000;
 /** Attempts at an upsert that lost a race to create the same document. */
 const UPSERT_ATTEMPTS = 3;
+/** How long a display name looked up for a mention is reused (ms); a stale name is harmless. */
+const NAME_TTL_MS = 60_000;
+/** How long "no name known" is reused: shorter, since another replica may be storing the person now. */
+const NO_NAME_TTL_MS = 5_000;
 
 export interface TeamsConversationStoreOptions {
   /**
@@ -153,6 +157,8 @@ export class TeamsConversationStore {
   private readonly writing = new Map<string, { sig: string; done: Promise<void> }>();
   /** Counts removals marked through this process. */
   private forgets = 0;
+  /** `<tenant>|<user>` → display name (null: none known) for mentions, and when it was read. */
+  private readonly nameCache = new Map<string, { at: number; name: string | null }>();
 
   constructor(connection: Connection, options: TeamsConversationStoreOptions = {}) {
     this.rememberMs = options.rememberMs ?? REMEMBER_MS;
@@ -208,6 +214,7 @@ export class TeamsConversationStore {
     const { updatedAt: _u, ...fields } = rec;
     const id = key(rec.tenantId, rec.userId);
     await this.write(`u|${id}`, JSON.stringify(fields), opts, () => this.users.updateOne({ _id: id }, { $set: fields }, { upsert: true, runValidators: true }));
+    if (isText(fields.name)) this.cacheName(id, fields.name, Date.now());
   }
 
   async user(tenantId: string, userId: string): Promise<TeamsUserRecord | null> {
@@ -220,13 +227,28 @@ export class TeamsConversationStore {
     return userOut(await this.users.findOne({ tenantId, teamsId }).lean<Stored<TeamsUserRecord>>());
   }
 
-  /** Display names of the given users in the tenant, for mentions. */
+  /** Display names of the given users in the tenant, for mentions; recently read ones from memory. */
   async names(tenantId: string, userIds: string[]): Promise<Map<string, string>> {
     const ids = [...new Set(userIds.filter(isText))].slice(0, 200);
     if (!isText(tenantId) || ids.length === 0) return new Map();
+    const out = new Map<string, string>();
+    const now = Date.now();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const hit = this.nameCache.get(key(tenantId, id));
+      if (!hit || now - hit.at >= (hit.name === null ? NO_NAME_TTL_MS : NAME_TTL_MS)) missing.push(id);
+      else if (hit.name !== null) out.set(id, hit.name);
+    }
+    if (missing.length === 0) return out;
     // The connection sanitises filters; this operator is ours, built from plain keys.
-    const docs = await this.users.find({ _id: mongoose.trusted({ $in: ids.map((id) => key(tenantId, id)) }) }).lean<Stored<TeamsUserRecord>[]>();
-    return new Map(docs.filter((d) => isText(d.name)).map((d) => [d.userId, d.name as string]));
+    const docs = await this.users.find({ _id: mongoose.trusted({ $in: missing.map((id) => key(tenantId, id)) }) }).lean<Stored<TeamsUserRecord>[]>();
+    const found = new Map(docs.filter((d) => isText(d.name)).map((d) => [d.userId, d.name as string]));
+    for (const id of missing) {
+      const name = found.get(id) ?? null;
+      this.cacheName(key(tenantId, id), name, now);
+      if (name !== null) out.set(id, name);
+    }
+    return out;
   }
 
   /**
@@ -262,6 +284,15 @@ export class TeamsConversationStore {
       if (!oldest.done) this.written.delete(oldest.value);
     }
     this.written.set(slot, { at, sig });
+  }
+
+  private cacheName(id: string, name: string | null, at: number): void {
+    this.nameCache.delete(id);
+    if (this.nameCache.size >= REMEMBER_MAX) {
+      const oldest = this.nameCache.keys().next();
+      if (!oldest.done) this.nameCache.delete(oldest.value);
+    }
+    this.nameCache.set(id, { at, name });
   }
 
   private forget(slot: string): void {

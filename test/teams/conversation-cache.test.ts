@@ -12,11 +12,13 @@ const TENANT = '22222222-aaaa-4bbb-8ccc-000000000002';
 describe('the store, counting database writes', () => {
   let conn: Connection;
   const updates: string[] = [];
+  const finds: string[] = [];
 
   beforeAll(async () => {
     conn = await mongoose.createConnection(mongoUri(testDb(import.meta.url)), { serverSelectionTimeoutMS: 5000, monitorCommands: true } as mongoose.ConnectOptions).asPromise();
     conn.getClient().on('commandStarted', (e) => {
       if (e.commandName === 'update') updates.push(String((e.command as { update?: unknown }).update));
+      if (e.commandName === 'find') finds.push(String((e.command as { find?: unknown }).find));
     });
   });
   afterAll(async () => {
@@ -65,6 +67,19 @@ describe('the store, counting database writes', () => {
     await new Promise((r) => setTimeout(r, 150));
     await store.saveUser(user, { ifChanged: true });
     expect(writesTo('teams_users')).toBe(before + 1);
+  });
+
+  it('reads display names for mentions once, and knows a name it has just stored', async () => {
+    const store = new TeamsConversationStore(conn);
+    await store.saveUser({ tenantId: TENANT, userId: 'aad-n1', teamsId: '29:n1', name: 'Nia' });
+    await new TeamsConversationStore(conn).saveUser({ tenantId: TENANT, userId: 'aad-n2', teamsId: '29:n2', name: 'Noor' });
+    const before = finds.filter((c) => c === 'teams_users').length;
+    for (let i = 0; i < 3; i++) expect(await store.names(TENANT, ['aad-n1', 'aad-n2', 'aad-unknown'])).toEqual(new Map([['aad-n1', 'Nia'], ['aad-n2', 'Noor']]));
+    // Nia was stored here; Noor (stored by another replica) and the unknown person are read once.
+    expect(finds.filter((c) => c === 'teams_users').length).toBe(before + 1);
+    await store.saveUser({ tenantId: TENANT, userId: 'aad-n2', teamsId: '29:n2', name: 'Noor N.' });
+    expect((await store.names(TENANT, ['aad-n2'])).get('aad-n2')).toBe('Noor N.');
+    expect(finds.filter((c) => c === 'teams_users').length).toBe(before + 1);
   });
 
   it('lets concurrent first writes of one person all succeed (a lost insert race is retried)', async () => {
