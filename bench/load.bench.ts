@@ -138,11 +138,16 @@ async function startWeb(env: Record<string, string>, o: Options): Promise<WebPro
     });
     void exited.then((code) => reject(new Error(`the web process exited (${code}) before it was ready:\n${stderr}`)));
   });
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => {
-    child.kill('SIGKILL');
-    reject(new Error('the web process was not ready within 90 s'));
-  }, 90_000).unref());
-  const info = await Promise.race([ready, timeout]);
+  let readyTimer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    readyTimer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('the web process was not ready within 90 s'));
+    }, 90_000);
+    readyTimer.unref();
+  });
+  // Once ready, the deadline is over: left running it would kill the process mid-run.
+  const info = await Promise.race([ready, timeout]).finally(() => clearTimeout(readyTimer));
   const tail: string[] = [];
   child.stdout?.on('data', (chunk: string) => {
     tail.push(chunk);
@@ -288,6 +293,7 @@ async function main(): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: o.clients });
   let samples: Sample[];
   let windowEnd: number;
+  let callsBefore: Map<string, number>;
   let apologies: number;
   let outcomes: Map<string, number>;
   try {
@@ -298,6 +304,8 @@ async function main(): Promise<void> {
     };
     if (o.warmup > 0) await drive(traffic, web.url, agent, o, o.warmup, 7);
     web.child.kill('SIGUSR2');
+    callsBefore = new Map(stub.calls);
+    const outcomesBefore = await serverOutcomes(web.url);
     const apologiesBefore = stub.apologies.length;
     ({ samples, end: windowEnd } = await drive(traffic, web.url, agent, o, o.seconds, 1));
     // Replies still in flight to response_url or the connector land within a moment; late
@@ -307,7 +315,7 @@ async function main(): Promise<void> {
     apologies = stub.apologies.length - apologiesBefore;
     const died = web.died();
     if (died) throw new Error(died);
-    outcomes = await serverOutcomes(web.url);
+    outcomes = new Map([...(await serverOutcomes(web.url))].map(([k, v]) => [k, v - (outcomesBefore.get(k) ?? 0)]));
   } finally {
     agent.destroy();
     await web.stop();
@@ -325,8 +333,8 @@ async function main(): Promise<void> {
   process.stdout.write(`\nError responses: ${errors}${errorKinds.size ? ` (${[...errorKinds].map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}${apologies ? `, apologies delivered later: ${apologies}` : ''}\n`);
   process.stdout.write(`Slack acknowledged "working on it" (answer followed): ${late}\n`);
   process.stdout.write(`${completion(samples, o.seconds, windowEnd)}\n`);
-  process.stdout.write(`Core commands handled by the server, by outcome (App Home refreshes included): ${[...outcomes].map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
-  process.stdout.write(`Calls to the platform APIs: Slack ${stub.total('slack:')} (views.publish ${stub.calls.get('slack:views.publish') ?? 0}, response_url ${stub.calls.get('slack:response_url') ?? 0}), Bot Connector ${stub.total('teams:')}\n`);
+  process.stdout.write(`Core commands handled by the server from the measured window on, by outcome (App Home refreshes included): ${[...outcomes].map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+  process.stdout.write(`Calls to the platform APIs from the measured window on: Slack ${stub.total('slack:', callsBefore)} (views.publish ${stub.total('slack:views.publish', callsBefore)}, response_url ${stub.total('slack:response_url', callsBefore)}), Bot Connector ${stub.total('teams:', callsBefore)}\n`);
   for (const [level, msgs] of web.logged) {
     const counts = new Map<string, number>();
     for (const m of msgs) counts.set(m, (counts.get(m) ?? 0) + 1);

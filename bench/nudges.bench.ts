@@ -9,7 +9,7 @@
  *
  *   npm run bench:nudges                 100,000 nudges across 20 workspaces
  *   npm run bench:nudges -- --quick      3,000 nudges across 5 workspaces, under a minute
- *   options: --nudges N --workspaces N --concurrency N --window-ms N
+ *   options: --nudges N --workspaces N --concurrency N (2000) --coalesce-ms N (50) --window-ms N
  *
  * The window defaults to the time the bare worker would need for half as many jobs: a
  * pipeline that keeps up with that arrival rate reaches the target of half the bare
@@ -24,6 +24,7 @@ import type { Workspace } from '../src/core/domain.js';
 import type { Nudge } from '../src/core/nudges/nudge.policy.js';
 import { recipientId } from '../src/core/nudges/nudge.recipients.js';
 import type { Clock, Notifier, Recipient } from '../src/core/ports.js';
+import { WorkingCalendar } from '../src/core/time/working-days.js';
 import { loadWorkspaceNudges } from '../src/queue/nudge.source.js';
 import { MongoStore } from '../src/store/mongo.store.js';
 import { startWorkers } from '../jobs/workers.js';
@@ -50,7 +51,7 @@ function parseArgs(argv: string[]): Options {
     quick,
     nudges: num('nudges', quick ? 3_000 : 100_000) as number,
     workspaces: num('workspaces', quick ? 5 : 20) as number,
-    concurrency: num('concurrency', 500) as number,
+    concurrency: num('concurrency', 2000) as number,
     coalesceMs: num('coalesce-ms', 50) as number,
     ...(num('window-ms', undefined) !== undefined ? { windowMs: num('window-ms', undefined) as number } : {}),
   };
@@ -148,6 +149,7 @@ class CountingPort implements Notifier {
 
 async function seed(store: MongoStore, workspaces: number, tasksPerWorkspace: number, firstDue: Date): Promise<string[]> {
   const ids: string[] = [];
+  const cal = new WorkingCalendar({ timezone: 'Europe/London', region: 'england-and-wales', hoursStart: '09:00', hoursEnd: '17:30' });
   for (let w = 0; w < workspaces; w++) {
     const id = `bench-ws-${w}`;
     ids.push(id);
@@ -166,8 +168,8 @@ async function seed(store: MongoStore, workspaces: number, tasksPerWorkspace: nu
     for (let i = 0; i < tasksPerWorkspace; i += 100) {
       await Promise.all(Array.from({ length: Math.min(100, tasksPerWorkspace - i) }, (_, j) => {
         const n = i + j + 1;
-        // Due dates spread over two working weeks, at different times of day.
-        const due = new Date(firstDue.getTime() + (n % 10) * 86_400_000 + (n % 8) * 3_600_000);
+        // Due on working days spread over two weeks, at different times of the afternoon.
+        const due = new Date(cal.addWorkingDays(firstDue, n % 10).getTime() + (n % 8) * 900_000);
         return data.tasks.insert({ ref: `K-${n}`, consortiumRef: 'C-1', title: `Task ${n}`, due, owner: { kind: 'user', id: `owner-${w}-${n % 50}` }, status: 'open', createdBy: 'bench', version: 1 });
       }));
     }
@@ -189,7 +191,8 @@ async function main(): Promise<void> {
     say(`Bare BullMQ (empty processor): ${Math.round(bare).toLocaleString('en-GB')} jobs/s.`);
 
     const tasksPerWorkspace = Math.max(1, Math.ceil(opts.nudges / NUDGES_PER_TASK / opts.workspaces));
-    const firstDue = new Date('2027-01-18T17:00:00Z');
+    // Monday 18 January 2027, 15:00: every task's eight nudges fall on working days.
+    const firstDue = new Date('2027-01-18T15:00:00Z');
     let t = performance.now();
     const ids = await seed(store, opts.workspaces, tasksPerWorkspace, firstDue);
     say(`Seeded ${(tasksPerWorkspace * opts.workspaces).toLocaleString('en-GB')} tasks in ${secs(performance.now() - t)}.`);

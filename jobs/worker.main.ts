@@ -1,22 +1,19 @@
 /**
- * `npm run worker`: the BullMQ workers alone. Several may run at once against one Redis.
- * SIGTERM (or Ctrl-C) lets in-flight nudges finish, or hands them back, before exiting.
+ * `npm run worker`: the BullMQ workers alone, delivering through every chat platform the
+ * configuration enables (and printing console-workspace nudges). Several may run at once
+ * against one Redis. SIGTERM (or Ctrl-C) lets in-flight nudges finish, or hands them
+ * back to another worker, before exiting.
  */
+import { ConsoleNotifier } from '../adapters/console/console.notifier.js';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { coreLog, createLogger } from '../src/log.js';
-import { createNotifier } from '../src/notifier.factory.js';
-import { MongoStore } from '../src/store/mongo.store.js';
-import { startWorkers } from './workers.js';
+import { createLogger } from '../src/log.js';
+import { startRuntime } from '../src/runtime.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, { process: 'worker' });
-  const log = coreLog(logger);
-  const store = await MongoStore.connect(config.MONGODB_URI, { autoIndex: config.NODE_ENV !== 'production' });
-  const notifier = createNotifier({ write: (text) => process.stdout.write(`${text}\n`) });
-  const workers = await startWorkers({
-    store, notifier, log, redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, timeScale: config.NUDGE_TIME_SCALE,
-  });
+  const consoleNotifier = new ConsoleNotifier((text) => process.stdout.write(`${text}\n`));
+  const runtime = await startRuntime(config, { consoleNotifier, workers: true, web: false, logger });
   logger.info({ prefix: config.QUEUE_PREFIX, timeScale: config.NUDGE_TIME_SCALE }, 'workers started');
 
   let stopping = false;
@@ -24,12 +21,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping workers: finishing in-flight nudges');
-    void workers.close()
-      .then(() => store.close())
-      .then(() => process.exit(0), (err: unknown) => {
+    void runtime.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
         logger.error({ err }, 'workers did not stop cleanly');
         process.exit(1);
-      });
+      },
+    );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

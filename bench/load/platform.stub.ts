@@ -35,9 +35,10 @@ export class PlatformStub {
     return `${this.url}/response/${++this.seq}`;
   }
 
-  total(prefix: string): number {
+  /** Calls whose key starts with `prefix`, less those counted in `since` (an earlier copy of `calls`). */
+  total(prefix: string, since: ReadonlyMap<string, number> = new Map()): number {
     let n = 0;
-    for (const [k, v] of this.calls) if (k.startsWith(prefix)) n += v;
+    for (const [k, v] of this.calls) if (k.startsWith(prefix)) n += v - (since.get(k) ?? 0);
     return n;
   }
 
