@@ -10,6 +10,9 @@
  *   npm run bench:load -- --rate max        as fast as the clients can go (saturation)
  *   options: --seconds N --warmup N --clients N --rate N|max --max-commands N
  *            --orgs N --members N --tenders N   (the directory seeded: 60/3/20, quick 30/2/10)
+ *            --cold-teams   Teams people write to the bot for the first time during the run
+ *                           (by default their conversations are stored, as for people who
+ *                           have used it before)
  *   BENCH_PROFILE=<folder> writes a CPU profile of the web process there.
  *
  * Latency is what the platform would wait for: Slack's acknowledgement (which carries the
@@ -49,6 +52,8 @@ interface Options {
   /** People in each organisation besides its admin. */
   members: number;
   tenders: number;
+  /** Teams people write to the bot for the first time during the run (their records are not stored yet). */
+  coldTeams: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -76,6 +81,7 @@ function parseArgs(argv: string[]): Options {
     orgs: Math.max(5, Math.floor(num('orgs', quick ? 30 : 60))),
     members: Math.floor(num('members', quick ? 2 : 3)),
     tenders: Math.max(1, Math.floor(num('tenders', quick ? 10 : 20))),
+    coldTeams: argv.includes('--cold-teams'),
   };
 }
 
@@ -101,9 +107,10 @@ interface WebProcess {
   stop(): Promise<void>;
 }
 
-async function startWeb(env: Record<string, string>, o: Options): Promise<WebProcess> {
+async function startWeb(env: Record<string, string>, o: Options, stubUrl: string): Promise<WebProcess> {
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/load/web.process.ts', String(o.orgs), String(o.tenders), String(o.members)], {
+  const args = [String(o.orgs), String(o.tenders), String(o.members), stubUrl, ...(o.coldTeams ? ['cold'] : [])];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/load/web.process.ts', ...args], {
     cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logged = new Map<string, string[]>();
@@ -283,7 +290,7 @@ async function main(): Promise<void> {
       PORT: '0', HOST: '127.0.0.1',
       MONGODB_URI: monitoredUri, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn',
       SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-bench-token', SLACK_API_URL: stub.slackApiUrl,
-    }, o);
+    }, o, stub.url);
   } catch (err) {
     // A seed that failed half-way still leaves a database behind.
     await stub.close();

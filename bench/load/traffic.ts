@@ -107,20 +107,25 @@ function slackCommand(o: TrafficOptions, type: string, user: string, text: strin
   };
 }
 
-function teamsActivity(o: TrafficOptions, type: string, user: string, text: string): Planned {
-  const activity = {
+/** A message from `user` in their personal chat with the bot, as Teams sends it. */
+export function personalMessage(stubUrl: string, tenant: string, user: string, text: string) {
+  return {
     type: 'message',
     id: `bench-${randomUUID()}`,
     timestamp: new Date().toISOString(),
-    serviceUrl: `${o.stubUrl}/`,
+    serviceUrl: `${stubUrl}/`,
     channelId: 'msteams',
     from: { id: `29:${user}`, name: `Bench ${user}`, aadObjectId: user },
-    conversation: { id: `a:personal-${user}`, conversationType: 'personal', tenantId: o.teamsTenant },
+    conversation: { id: `a:personal-${user}`, conversationType: 'personal', tenantId: tenant },
     recipient: { id: '28:consortia-bench', name: 'Consortia' },
     text,
     textFormat: 'plain',
     locale: 'en-GB',
-    channelData: { tenant: { id: o.teamsTenant } },
+    channelData: { tenant: { id: tenant } },
   };
+}
+
+function teamsActivity(o: TrafficOptions, type: string, user: string, text: string): Planned {
+  const activity = personalMessage(o.stubUrl, o.teamsTenant, user, text);
   return { platform: 'teams', type, text, path: '/api/messages', body: JSON.stringify(activity), headers: { 'content-type': 'application/json' } };
 }

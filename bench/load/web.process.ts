@@ -3,14 +3,17 @@
 // HTTP server), configured from the environment. Seeds one Slack and one Teams workspace,
 // then prints `BENCH_READY <json>` and serves until SIGTERM.
 //
-//   tsx bench/load/web.process.ts <orgs> <tenders> <members per org>   (environment: see load.bench.ts)
+//   tsx bench/load/web.process.ts <orgs> <tenders> <members per org> <platform stub URL> [cold]
+//   (environment: see load.bench.ts; `cold`: Teams people have never written to the bot)
 import { loadConfig } from '../../src/config.js';
 import { Core } from '../../src/core/app.js';
 import { createLogger } from '../../src/log.js';
 import { startRuntime } from '../../src/runtime.js';
 import type { MongoStore } from '../../src/store/mongo.store.js';
+import { TeamsConversationStore } from '../../src/store/teams-conversation.store.js';
+import { conversationRecordOf, userIdOf } from '../../adapters/teams/teams.activity.js';
 import { seedWorkspace } from './seed.js';
-import { SLACK_TEAM, TEAMS_TENANT } from './traffic.js';
+import { personalMessage, SLACK_TEAM, TEAMS_TENANT } from './traffic.js';
 
 const slackUser = (i: number): string => `U${String(i).padStart(6, '0')}`;
 const teamsUser = (i: number): string => `aad-${String(i).padStart(6, '0')}`;
@@ -49,6 +52,8 @@ async function main(): Promise<void> {
   const orgs = Number(process.argv[2] ?? 60);
   const tenders = Number(process.argv[3] ?? 20);
   const membersPerOrg = Number(process.argv[4] ?? 3);
+  const stubUrl = process.argv[5] ?? '';
+  const cold = process.argv[6] === 'cold';
   const config = loadConfig();
   const runtime = await startRuntime(config, { web: true, workers: false, logger: createLogger(config.LOG_LEVEL, { process: 'web' }) });
   const { core, store } = runtime;
@@ -64,6 +69,18 @@ async function main(): Promise<void> {
     seedWorkspace(seedCore, store, { workspaceId: `slack:${SLACK_TEAM}`, platform: 'slack', coordinator: 'U0COORD', userId: slackUser, orgs, tenders, membersPerOrg }),
     seedWorkspace(seedCore, store, { workspaceId: `teams:${TEAMS_TENANT}`, platform: 'teams', coordinator: 'aad-coord', userId: teamsUser, orgs, tenders, membersPerOrg }),
   ]);
+  // People in the directory have talked to the bot before (that is how they registered), so
+  // their Teams conversation and account are stored, as the receiver stored them then.
+  if (!cold) {
+    const conversations = new TeamsConversationStore(store.connection);
+    await Promise.all([teamsWs.coordinator, ...teamsWs.users].map(async (user) => {
+      const activity = personalMessage(stubUrl, TEAMS_TENANT, user, 'help');
+      // The same record the receiver builds from such a message (the JSON has no SDK types).
+      const rec = conversationRecordOf(activity as unknown as Parameters<typeof conversationRecordOf>[0], TEAMS_TENANT);
+      if (rec) await conversations.saveConversation(rec);
+      await conversations.saveUser({ tenantId: TEAMS_TENANT, userId: userIdOf(activity.from) ?? user, teamsId: activity.from.id, name: activity.from.name });
+    }));
+  }
   const seedMs = Date.now() - seededAt;
 
   queries.reset();

@@ -113,6 +113,23 @@ export interface SaveOptions {
   ifChanged?: boolean;
 }
 
+/**
+ * JSON with object keys sorted and ids the database adds to nested objects left out, so a
+ * stored document and a new record compare by content.
+ */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([k]) => k !== '_id').sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+/** The fields of `doc` named in `like`, for comparing what is stored with what would be written. */
+function pick(doc: Record<string, unknown>, like: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.keys(like).map((k) => [k, doc[k]]));
+}
+
 function isDuplicate(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 }
@@ -176,9 +193,14 @@ export class TeamsConversationStore {
   async saveConversation(rec: TeamsConversationRecord, opts: SaveOptions = {}): Promise<void> {
     const { updatedAt: _u, ...fields } = rec;
     const id = key(rec.tenantId, rec.conversationId);
-    await this.write(`c|${id}`, JSON.stringify(fields), opts, () =>
-      this.conversations.updateOne({ _id: id }, { $set: { ...fields, removed: false } }, { upsert: true, runValidators: true }),
-    );
+    await this.write(`c|${id}`, fields, opts, {
+      // A removed conversation must be written live again, so it never counts as stored.
+      read: async () => {
+        const doc = await this.conversations.findById(id).lean<Stored<TeamsConversationRecord>>();
+        return doc && !doc.removed ? doc : null;
+      },
+      run: () => this.conversations.updateOne({ _id: id }, { $set: { ...fields, removed: false } }, { upsert: true, runValidators: true }),
+    });
   }
 
   async markRemoved(tenantId: string, conversationId: string): Promise<void> {
@@ -213,7 +235,10 @@ export class TeamsConversationStore {
   async saveUser(rec: TeamsUserRecord, opts: SaveOptions = {}): Promise<void> {
     const { updatedAt: _u, ...fields } = rec;
     const id = key(rec.tenantId, rec.userId);
-    await this.write(`u|${id}`, JSON.stringify(fields), opts, () => this.users.updateOne({ _id: id }, { $set: fields }, { upsert: true, runValidators: true }));
+    await this.write(`u|${id}`, fields, opts, {
+      read: () => this.users.findById(id).lean<Stored<TeamsUserRecord>>(),
+      run: () => this.users.updateOne({ _id: id }, { $set: fields }, { upsert: true, runValidators: true }),
+    });
     if (isText(fields.name)) this.cacheName(id, fields.name, Date.now());
   }
 
@@ -252,10 +277,14 @@ export class TeamsConversationStore {
   }
 
   /**
-   * Runs an upsert, unless (`ifChanged`) this process wrote the same record there recently
-   * or is writing it now. A failed write is not remembered, so the next message tries again.
+   * Runs an upsert, unless (`ifChanged`) the same record is known to be stored within
+   * `rememberMs`: written or read by this process, being written now, or (on a first
+   * sight here, e.g. after a restart or on another replica) found stored by a read by id,
+   * which costs far less than a write. A failed write is not remembered, so the next
+   * message tries again.
    */
-  private async write(slot: string, sig: string, opts: SaveOptions, run: () => Promise<unknown>): Promise<void> {
+  private async write(slot: string, fields: Record<string, unknown>, opts: SaveOptions, db: { read(): PromiseLike<object | null>; run(): Promise<unknown> }): Promise<void> {
+    const sig = canonical(fields);
     if (opts.ifChanged) {
       const known = this.written.get(slot);
       if (known && known.sig === sig && Date.now() - known.at < this.rememberMs) return;
@@ -265,9 +294,18 @@ export class TeamsConversationStore {
     const started = Date.now();
     const forgetsBefore = this.forgets;
     // A removal marked while this write was in flight wins: the write is not taken as current.
-    const done = upsert(run).then(() => {
+    const done = (async () => {
+      if (opts.ifChanged) {
+        const stored = (await db.read()) as Record<string, unknown> | null;
+        const at = stored?.updatedAt instanceof Date ? stored.updatedAt.getTime() : 0;
+        if (stored && canonical(pick(stored, fields)) === sig && started - at < this.rememberMs) {
+          if (this.forgets === forgetsBefore) this.remember(slot, sig, at);
+          return;
+        }
+      }
+      await upsert(db.run);
       if (this.forgets === forgetsBefore) this.remember(slot, sig, started);
-    });
+    })();
     const entry = { sig, done };
     this.writing.set(slot, entry);
     try {

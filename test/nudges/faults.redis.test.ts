@@ -50,12 +50,12 @@ describe.runIf(redisServerAvailable())('Redis losing the schedule', () => {
     const maint = new Queue(MAINTENANCE_QUEUE, { connection: { url: redis.url }, prefix: w.prefix });
     await eventually('the sweeper\'s job scheduler is restored', async () => Boolean(await maint.getJobScheduler(SWEEP_SCHEDULER_ID)), 3_000).finally(() => maint.close());
 
-    await eventually('every nudge is delivered', () => new Set(w.notifier.keys()).size === before.length, 15_000);
+    await eventually('every nudge is delivered', () => new Set(w.notifier.keys()).size === before.length, 30_000);
     await sleep(500);
     const delivered = counts(w.notifier.delivered.map((d) => `${d.key} → ${d.to}`));
     expect([...delivered.values()].every((n) => n === 1)).toBe(true);
     expect(new Set(w.notifier.keys()).size).toBe(before.length);
-  });
+  }, 60_000);
 
   it('a task added while Redis is down is saved, and its nudges arrive once Redis is back', async () => {
     redis = await startPrivateRedis();
@@ -75,9 +75,9 @@ describe.runIf(redisServerAvailable())('Redis losing the schedule', () => {
     // An empty Redis comes back; the workers' watchdog sees the schedule gone and sweeps.
     await redis.start();
     const w = world;
-    await eventually('the escalation arrives', () => w.notifier.keys().includes('escalate:K-1:1:esc'), 15_000);
+    await eventually('the escalation arrives', () => w.notifier.keys().includes('escalate:K-1:1:esc'), 30_000);
     await sleep(300);
     const taskKeys = w.notifier.keys().filter((k) => k.includes(':K-1:'));
     expect(taskKeys.sort()).toEqual(['escalate:K-1:1:esc', 'overdue:K-1:1:od', 'overdue:K-1:1:od', 'remind:K-1:1:d0', 'remind:K-1:1:d1']);
-  });
+  }, 60_000);
 });

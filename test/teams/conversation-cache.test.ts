@@ -48,6 +48,25 @@ describe('the store, counting database writes', () => {
     expect(writesTo('teams_conversations')).toBe(3);
   });
 
+  it('after a restart (or on another replica) reads a stored, unchanged record by id instead of writing it', async () => {
+    const rec = record('a:restart');
+    await new TeamsConversationStore(conn).saveConversation(rec, { ifChanged: true });
+    const user = { tenantId: TENANT, userId: 'aad-restart', teamsId: '29:restart', name: 'Rae' };
+    await new TeamsConversationStore(conn).saveUser(user, { ifChanged: true });
+    const writes = updates.length;
+    const reads = finds.length;
+    const restarted = new TeamsConversationStore(conn);
+    for (let i = 0; i < 3; i++) {
+      await restarted.saveConversation({ ...rec }, { ifChanged: true });
+      await restarted.saveUser({ ...user }, { ifChanged: true });
+    }
+    expect(updates.length).toBe(writes);
+    expect(finds.length).toBe(reads + 2);
+    // What differs from the stored record is written.
+    await new TeamsConversationStore(conn).saveUser({ ...user, name: 'Rae R.' }, { ifChanged: true });
+    expect(updates.length).toBe(writes + 1);
+  });
+
   it('writes again after the conversation was marked removed', async () => {
     const store = new TeamsConversationStore(conn);
     const rec = record('a:two');
@@ -55,6 +74,10 @@ describe('the store, counting database writes', () => {
     await store.markRemoved(TENANT, 'a:two');
     expect(await store.conversation(TENANT, 'a:two')).toBeNull();
     await store.saveConversation(rec, { ifChanged: true });
+    expect(await store.conversation(TENANT, 'a:two')).not.toBeNull();
+    // Removed by another replica: this one's first sight reads it, sees it removed, and writes it live.
+    await new TeamsConversationStore(conn).markRemoved(TENANT, 'a:two');
+    await new TeamsConversationStore(conn).saveConversation(rec, { ifChanged: true });
     expect(await store.conversation(TENANT, 'a:two')).not.toBeNull();
   });
 
