@@ -32,6 +32,9 @@ export async function createQueueScheduler(config: Config, store: MongoStore, lo
       await s.consortiumChanged(ws, ref);
       metrics.nudges.inc({ stage: 'scheduled', kind: 'countdown' });
     },
+    async workspaceChanged(ws) {
+      await s.workspaceChanged(ws);
+    },
   };
   return {
     scheduler,

@@ -125,6 +125,8 @@ export interface Store {
 export interface Scheduler {
   taskChanged(workspaceId: string, taskRef: string): Promise<void>;
   consortiumChanged(workspaceId: string, consortiumRef: string): Promise<void>;
+  /** Settings that move every nudge (zone, hours, holidays, reminder days) changed. */
+  workspaceChanged?(workspaceId: string): Promise<void>;
 }
 
 /** Who a message goes to. */

@@ -146,6 +146,8 @@ export const settings: Handler = {
     const updated = await ctx.deps.store.workspaces.updateSettings(ctx.ws.id, patch);
     if (!updated) return reply.notFound('This workspace has no settings record.');
     await ctx.audit('settings', ctx.ws.id, { changed: Object.keys(patch) });
+    const moves = ['timezone', 'hoursStart', 'hoursEnd', 'holidays', 'reminderDays', 'nudges', 'nudgesOffFor'];
+    if (Object.keys(patch).some((k) => moves.includes(k))) await ctx.deps.scheduler.workspaceChanged?.(ctx.ws.id);
     return show(ctx, updated.settings, 'Saved.');
   },
 };
