@@ -101,6 +101,8 @@ describe('from install to a completed task, in Teams', () => {
 
   it('generates the bid plan from the news card (or adds a task where plan is not built yet), and a task is completed', async () => {
     const data = h.store.scoped(`teams:${t.id}`);
+    // The plan command is part of the core now: the flow must go through it.
+    expect(plan).toBeDefined();
     if (plan) {
       const opened = h.connector.created.find((c) => (c.params.members as { id: string }[])[0]?.id === coord.teamsId)!;
       const news = withButton(h.connector.postedTo(opened.id), 'Generate bid plan') as Posted;
