@@ -2,7 +2,7 @@
 // they were asked to do, for tests that drive commands end to end.
 import { Core } from '../../src/core/app.js';
 import type { Command } from '../../src/core/command.js';
-import type { Handler } from '../../src/core/context.js';
+import type { CoreDeps, Handler } from '../../src/core/context.js';
 import type { Workspace } from '../../src/core/domain.js';
 import { allHandlers } from '../../src/core/handlers/index.js';
 import type { Clock, Notifier, Recipient, Scheduler } from '../../src/core/ports.js';
@@ -56,12 +56,12 @@ export interface TestCore {
   close(): Promise<void>;
 }
 
-export async function startTestCore(fileUrl: string, opts: { now?: Date; extra?: Handler[] } = {}): Promise<TestCore> {
+export async function startTestCore(fileUrl: string, opts: { now?: Date; extra?: Handler[]; deps?: Partial<CoreDeps> } = {}): Promise<TestCore> {
   const store = await MongoStore.connect(mongoUri(testDb(fileUrl)));
   const notifier = new RecordingNotifier();
   const scheduler = new RecordingScheduler();
   const clock = new FixedClock(opts.now ?? new Date('2026-11-24T10:00:00Z'));
-  const core = new Core({ store, clock, scheduler, notifier, slowMatchPool: 20 }, allHandlers(opts.extra ?? []));
+  const core = new Core({ store, clock, scheduler, notifier, slowMatchPool: 20, ...opts.deps }, allHandlers(opts.extra ?? []));
   return {
     core, store, notifier, scheduler, clock,
     async say(workspaceId, userId, text) {

@@ -1,14 +1,11 @@
 // A core on a fresh test database with the ports the web process gives it (metrics, a
 // document source for `tender import`, a public URL for links), and the commands that take
 // a workspace from registration to a formed consortium.
-import { Core } from '../../src/core/app.js';
-import type { Command } from '../../src/core/command.js';
+import type { Core } from '../../src/core/app.js';
 import type { CoreDeps } from '../../src/core/context.js';
-import { allHandlers } from '../../src/core/handlers/index.js';
-import { replyText, type Reply } from '../../src/core/reply.js';
-import { MongoStore } from '../../src/store/mongo.store.js';
-import { FixedClock, RecordingNotifier, RecordingScheduler } from '../helpers/core.js';
-import { mongoUri, testDb } from '../helpers/services.js';
+import type { Reply } from '../../src/core/reply.js';
+import type { MongoStore } from '../../src/store/mongo.store.js';
+import { startTestCore, type FixedClock, type RecordingNotifier } from '../helpers/core.js';
 
 export interface OpsCore {
   core: Core;
@@ -22,23 +19,8 @@ export interface OpsCore {
 export type ExtraDeps = Pick<CoreDeps, 'metrics' | 'documents' | 'publicUrl'>;
 
 export async function startOpsCore(fileUrl: string, extra: ExtraDeps = {}, now = new Date('2026-11-24T10:00:00Z')): Promise<OpsCore> {
-  const store = await MongoStore.connect(mongoUri(testDb(fileUrl)));
-  const clock = new FixedClock(now);
-  const notifier = new RecordingNotifier();
-  const core = new Core({ store, clock, scheduler: new RecordingScheduler(), notifier, ...extra }, allHandlers());
-  return {
-    core, store, clock, notifier,
-    async say(workspaceId, userId, text) {
-      const cmd: Command = { actor: { workspaceId, platform: 'console', userId }, text };
-      let r = await core.handle(cmd);
-      if (r.followUp) r = await r.followUp();
-      return { ...r, text: replyText(r) };
-    },
-    async close() {
-      await store.connection.dropDatabase().catch(() => undefined);
-      await store.close();
-    },
-  };
+  // The web process's default for slow matches, not the quicker one other core tests use.
+  return startTestCore(fileUrl, { now, deps: { ...extra, slowMatchPool: undefined } });
 }
 
 /** Admins by organisation slug, as registered by {@link formConsortium}. */

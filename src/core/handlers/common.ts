@@ -1,7 +1,6 @@
 /** Lookups and checks shared by handlers: organisations, tenders, consortia, users, roles. */
 import type { Ctx } from '../context.js';
 import type { Consortium, Organisation, Task, Tender } from '../domain.js';
-import { formatMoney, parseMoney } from '../money.js';
 import { key, slugify, type Token } from '../parse/tokens.js';
 import { reply, type Reply } from '../reply.js';
 import { formatUkDate, parseUkDate } from '../time/uk-date.js';
@@ -128,13 +127,6 @@ export async function actingOrg(ctx: Ctx, forText: string | undefined, usage: st
   return { ok: true, value: org };
 }
 
-export function moneyArg(text: string | undefined, what: string, usage: string): Found<number> {
-  if (!text) return { ok: false, reply: reply.invalid(`Give ${what}, like £1.2m, 250k or 75000.`, usage) };
-  const n = parseMoney(text);
-  if (n === null) return { ok: false, reply: reply.invalid(`"${clip(text)}" is not an amount of money I can read for ${what}. Try £1.2m, 250k or 75000.`, usage) };
-  return { ok: true, value: n };
-}
-
 export function dateArg(ctx: Ctx, text: string | undefined, what: string, usage: string): Found<Date> {
   if (!text) return { ok: false, reply: reply.invalid(`Give ${what}, like 15/01/2027, 15 Jan 2027 12:00 or next Friday 5pm.`, usage) };
   const r = parseUkDate(text, { now: ctx.now, calendar: ctx.cal });
@@ -143,7 +135,6 @@ export function dateArg(ctx: Ctx, text: string | undefined, what: string, usage:
 }
 
 export const when = (ctx: Ctx, d: Date | undefined): string => (d ? formatUkDate(d, ctx.ws.settings.timezone) : 'not set');
-export const money = formatMoney;
 
 /** Echoes user text back safely short. */
 export function clip(text: string, max = 60): string {
@@ -153,4 +144,9 @@ export function clip(text: string, max = 60): string {
 
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
+}
+
+/** Refusal when a tender's details can no longer change (it is closed), else null. */
+export function closedTender(t: { ref: string; status: string }, what = 'its requirements'): Reply | null {
+  return t.status === 'open' || t.status === 'draft' ? null : reply.conflict(`${t.ref} is ${t.status}; ${what} can't change.`);
 }

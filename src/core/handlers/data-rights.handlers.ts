@@ -146,7 +146,7 @@ export const orgForget: Handler = {
     if (!canManageOrg(ctx, org.slug)) return reply.denied(`Only an admin of ${org.name} or a coordinator can erase its data.`);
     if (!confirmed) {
       return reply.ok(
-        { kind: 'text', text: `This erases ${org.name} from the directory with its members' details, interests and calendar links. Consortia and tasks it was part of keep an anonymous placeholder. It cannot be undone. \`org export ${org.slug}\` first if you want a copy.` },
+        { kind: 'text', text: `This erases ${org.name} from the directory with its members' details, interests and calendar links. Consortia and tasks it was part of keep an anonymous stand-in. It cannot be undone. \`org export ${org.slug}\` first if you want a copy.` },
         { kind: 'buttons', buttons: [{ label: `Erase ${org.name}`, command: `org forget ${org.slug} confirm`, style: 'danger' }] },
       );
     }

@@ -6,7 +6,7 @@ import { parseOcdsText } from '../ocds/ocds.import.js';
 import type { TenderDraft } from '../ocds/ocds.draft.js';
 import { reply, type Block } from '../reply.js';
 import { parseUkDate } from '../time/uk-date.js';
-import { clip, findTender, when } from './common.js';
+import { clip, closedTender, findTender, when } from './common.js';
 
 const MAX_DRAFTS = 5;
 
@@ -102,7 +102,8 @@ export const tenderEdit: Handler = {
     const found = await findTender(ctx, args[0]?.text, EDIT_USAGE);
     if (!found.ok) return found.reply;
     const t = found.value;
-    if (t.status !== 'open' && t.status !== 'draft') return reply.conflict(`${t.ref} is ${t.status}; it can't change.`);
+    const closed = closedTender(t, 'it');
+    if (closed) return closed;
     const field = args[1]?.text.toLowerCase() as (typeof EDIT_FIELDS)[number] | undefined;
     const value = args.slice(2).map((x) => x.text).join(' ').trim();
     if (!field || !(EDIT_FIELDS as readonly string[]).includes(field) || !value) return reply.invalid('Say which field and its new value.', EDIT_USAGE);

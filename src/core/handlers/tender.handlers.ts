@@ -5,7 +5,7 @@ import { formatMoney, parseMoney } from '../money.js';
 import { areaName, key, keywordArgs, serviceKey, serviceLabel, splitList } from '../parse/tokens.js';
 import { reply, type Block, type FormField, type Reply } from '../reply.js';
 import { parseUkDate, formatRelative } from '../time/uk-date.js';
-import { actingOrg, clip, findTender, plural, when } from './common.js';
+import { actingOrg, clip, closedTender, findTender, plural, when } from './common.js';
 import { knownVocabulary } from './org.input.js';
 
 const ADD_USAGE = 'tender add "<title>" value <money/yr> years <n> deadline <date> [clarify <date>] [buyer "<name>"] [lead-min <money>] [max-members <n>]';
@@ -133,7 +133,8 @@ export const tenderNeed: Handler = {
     const found = await findTender(ctx, args[0]?.text, NEED_USAGE);
     if (!found.ok) return found.reply;
     const t = found.value;
-    if (t.status !== 'open' && t.status !== 'draft') return reply.conflict(`${t.ref} is ${t.status}; its requirements can't change.`);
+    const closed = closedTender(t);
+    if (closed) return closed;
     const { positional, named } = keywordArgs(args.slice(1), ['in', 'accreditation']);
     const serviceText = positional.map((x) => x.text).join(' ');
     const service = serviceKey(serviceText);
@@ -183,7 +184,8 @@ export const tenderDrop: Handler = {
     const found = await findTender(ctx, args[0]?.text, DROP_USAGE);
     if (!found.ok) return found.reply;
     const t = found.value;
-    if (t.status !== 'open' && t.status !== 'draft') return reply.conflict(`${t.ref} is ${t.status}; its requirements can't change.`);
+    const closed = closedTender(t);
+    if (closed) return closed;
     const { positional, named } = keywordArgs(args.slice(1), ['in']);
     const service = serviceKey(positional.map((x) => x.text).join(' '));
     if (!service) return reply.invalid('Say which service to remove.', DROP_USAGE);
