@@ -16,6 +16,8 @@ import { Metrics } from './metrics.js';
 import { NotifierRouter } from './notify.router.js';
 import { startServer, type WebAdapter } from './server.js';
 import { MongoStore } from './store/mongo.store.js';
+import { ReadCache } from './store/read.cache.js';
+import { RedisRevisionBoard } from './store/revisions.js';
 import { closeProbes, createQueueScheduler, extraHandlers, queueDashboard, redisReady, startWorkerSide } from './runtime.jobs.js';
 import { chatAdapters } from './runtime.adapters.js';
 
@@ -41,7 +43,8 @@ export interface Runtime {
 export async function startRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
   const log = opts.logger ?? createLogger(config.LOG_LEVEL);
   const metrics = new Metrics();
-  const store = await MongoStore.connect(config.MONGODB_URI, { autoIndex: true });
+  const cache = new ReadCache(new RedisRevisionBoard(config.REDIS_URL, config.QUEUE_PREFIX));
+  const store = await MongoStore.connect(config.MONGODB_URI, { autoIndex: true, cache });
   const notifier = new NotifierRouter();
   if (opts.consoleNotifier) notifier.register('console', opts.consoleNotifier);
   const closers: (() => Promise<void>)[] = [];

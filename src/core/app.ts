@@ -134,8 +134,18 @@ export class Core {
   }
 }
 
+/** Calendars by their settings: a workspace's calendar is the same for every command until its settings change. */
+const calendars = new Map<string, WorkingCalendar>();
+
 export function calendarFor(settings: { timezone: string; holidays: 'england-and-wales' | 'scotland' | 'northern-ireland'; hoursStart: string; hoursEnd: string }): WorkingCalendar {
-  return new WorkingCalendar({ timezone: settings.timezone, region: settings.holidays, hoursStart: settings.hoursStart, hoursEnd: settings.hoursEnd });
+  const key = `${settings.timezone}|${settings.holidays}|${settings.hoursStart}|${settings.hoursEnd}`;
+  let cal = calendars.get(key);
+  if (!cal) {
+    cal = new WorkingCalendar({ timezone: settings.timezone, region: settings.holidays, hoursStart: settings.hoursStart, hoursEnd: settings.hoursEnd });
+    if (calendars.size >= 200) calendars.clear();
+    calendars.set(key, cal);
+  }
+  return cal;
 }
 
 /** Form values arrive from platforms: keep strings and string arrays of sane size only. */

@@ -9,6 +9,7 @@ import { DEFAULT_WEIGHTS, type Workspace, type WorkspaceSettings } from '../core
 import type { CalendarToken, RefKind, Store, WorkspaceData, WorkspaceDirectory } from '../core/ports.js';
 import { counterSchema, tenantSchemas, workspaceSchema } from './schemas.js';
 import { ScopedCollection, type AnyModel } from './scoped.collection.js';
+import { CachedCollection, type ReadCache } from './read.cache.js';
 
 type Models = { [K in keyof typeof tenantSchemas]: AnyModel };
 
@@ -22,7 +23,18 @@ export interface MongoStoreOptions {
    * sees a settings change within this time. @defaultValue 5000
    */
   workspaceTtlMs?: number;
+  /**
+   * Serves repeated reads of the directory, tenders, consortia and tasks from memory while
+   * their revision tokens are unchanged (see read.cache.ts). Every process that writes to a
+   * database whose readers cache must be given one, so its writes replace the tokens.
+   */
+  cache?: ReadCache;
 }
+
+/** The collections read on nearly every command; the ledger and the audit trail are not cached. */
+const CACHED = ['orgs', 'members', 'tenders', 'interests', 'consortia', 'tasks', 'matches'] as const;
+/** Collections whose tokens are kept per tender, so interest in one tender leaves the others' reads cached. */
+const PARTITIONS: Partial<Record<(typeof CACHED)[number], string>> = { interests: 'tenderRef', matches: 'tenderRef' };
 
 export const WORKSPACE_TTL_MS = 5_000;
 
@@ -32,7 +44,11 @@ export class MongoStore implements Store {
   private readonly counters: AnyModel;
   private readonly workspaceModel: AnyModel;
 
-  private constructor(readonly connection: Connection, workspaceTtlMs: number) {
+  private constructor(
+    readonly connection: Connection,
+    workspaceTtlMs: number,
+    readonly cache?: ReadCache,
+  ) {
     this.models = Object.fromEntries(
       Object.entries(tenantSchemas).map(([name, schema]) => [name, connection.model(name, schema as mongoose.Schema)]),
     ) as unknown as Models;
@@ -48,7 +64,7 @@ export class MongoStore implements Store {
       sanitizeFilter: true,
     } as mongoose.ConnectOptions);
     await connection.asPromise();
-    const store = new MongoStore(connection, opts.workspaceTtlMs ?? WORKSPACE_TTL_MS);
+    const store = new MongoStore(connection, opts.workspaceTtlMs ?? WORKSPACE_TTL_MS, opts.cache);
     if (opts.autoIndex !== false) await store.createIndexes();
     return store;
   }
@@ -65,7 +81,7 @@ export class MongoStore implements Store {
     const counters = this.counters;
     const claims = this.connection.collection('refclaims');
     const locks = this.connection.collection('locks');
-    return {
+    const data: WorkspaceData = {
       workspaceId,
       orgs: new ScopedCollection(m.Organisation, workspaceId),
       members: new ScopedCollection(m.Member, workspaceId),
@@ -103,6 +119,10 @@ export class MongoStore implements Store {
       },
       withLock: (name, fn) => withLock(locks, `${workspaceId}:${name}`, fn),
     };
+    const cache = this.cache;
+    if (!cache) return data;
+    const cached = Object.fromEntries(CACHED.map((name) => [name, new CachedCollection(data[name] as never, cache, workspaceId, name, PARTITIONS[name])]));
+    return { ...data, ...cached } as WorkspaceData;
   }
 
   async calendarOwner(token: string): Promise<CalendarToken | null> {
@@ -124,6 +144,7 @@ export class MongoStore implements Store {
 
   async close(): Promise<void> {
     await this.connection.close();
+    await this.cache?.board.close();
   }
 }
 

@@ -28,9 +28,18 @@ export interface CivilDate {
 
 const MS_PER_DAY = 86_400_000;
 
+/** Zones already checked: the check builds an Intl formatter, and dates are formatted by the hundred. */
+const knownZones = new Map<string, boolean>();
+
 /** True when `zone` is an IANA time-zone name this runtime knows, e.g. `Europe/London`. */
 export function isValidTimeZone(zone: string): boolean {
-  return typeof zone === 'string' && zone.length < 64 && IANAZone.isValidZone(zone);
+  if (typeof zone !== 'string' || zone.length >= 64) return false;
+  let valid = knownZones.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    if (knownZones.size < 1_000) knownZones.set(zone, valid);
+  }
+  return valid;
 }
 
 /** Reads a strict 24-hour `HH:MM` (the form settings store), e.g. `09:00`, `17:30`. */

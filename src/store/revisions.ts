@@ -1,0 +1,141 @@
+/**
+ * Revision tokens: how every process learns that a workspace's records changed, so reads
+ * can be served from memory without ever serving what a finished write replaced.
+ *
+ * Each (workspace, collection) has a token in Redis, a random string replaced by every
+ * write after it reaches MongoDB. A cached read remembers the token it saw before it read
+ * the database and is reused only while the token is unchanged, so a write in any process
+ * (web replica or worker) invalidates every process's copies at once. Tokens are random,
+ * never counters, so nothing can come back to an old value: not after a `FLUSHALL`, not
+ * after the hash expires, not when two writers race.
+ *
+ * When Redis cannot be reached the board says "unknown" and callers read the database.
+ * Losing the connection also wipes what this process cached (a write elsewhere may have
+ * been missed), and a write whose token could not be replaced is remembered and replaced
+ * as soon as Redis is back, before this process caches again.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+
+export interface RevisionBoard {
+  /** The current token of each name, or null when it cannot be known now (do not cache). */
+  tokens(workspaceId: string, names: readonly string[]): Promise<string[] | null>;
+  /** Replaces the tokens after a write. Never throws: a failure is retried on reconnect. */
+  bump(workspaceId: string, names: readonly string[]): Promise<void>;
+  /** Called whenever cached copies may have missed a change and must all go. */
+  onLost(listener: () => void): void;
+  close(): Promise<void>;
+}
+
+/** How long an idle workspace's tokens are kept; a missing token is simply made anew. */
+const TOKEN_TTL_MS = 7 * 24 * 3_600_000;
+
+const fresh = (): string => randomBytes(9).toString('base64url');
+
+export class RedisRevisionBoard implements RevisionBoard {
+  private readonly redis: Redis;
+  private readonly listeners: (() => void)[] = [];
+  /** `${workspace}\u0000${name}` whose token a write could not replace yet. */
+  private readonly pending = new Set<string>();
+  private flushing: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(url: string, private readonly prefix: string) {
+    const redis = new Redis(url, {
+      // Fail at once while disconnected: a command must never wait on the cache.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: 1_000,
+      connectTimeout: 2_000,
+      enableAutoPipelining: true,
+      lazyConnect: false,
+    });
+    redis.on('error', () => undefined); // reported through readiness; the events below act on it
+    redis.on('close', () => this.lost());
+    redis.on('ready', () => void this.flush());
+    this.redis = redis;
+  }
+
+  private key(workspaceId: string): string {
+    return `${this.prefix}:rev:${workspaceId}`;
+  }
+
+  private lost(): void {
+    for (const l of this.listeners) l();
+  }
+
+  onLost(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  private get usable(): boolean {
+    return !this.closed && this.redis.status === 'ready' && this.pending.size === 0 && !this.flushing;
+  }
+
+  async tokens(workspaceId: string, names: readonly string[]): Promise<string[] | null> {
+    if (!this.usable) return null;
+    const key = this.key(workspaceId);
+    try {
+      const out = await this.redis.hmget(key, ...names);
+      if (out.every((v): v is string => v !== null)) return out;
+      // The first reader after a flush (or of a new workspace) makes the missing tokens;
+      // a concurrent reader's may win, so read back whatever is there.
+      const tx = this.redis.multi();
+      names.forEach((n, i) => {
+        if (out[i] === null) tx.hsetnx(key, n, fresh());
+      });
+      tx.pexpire(key, TOKEN_TTL_MS).hmget(key, ...names);
+      const res = await tx.exec();
+      const again = res?.at(-1)?.[1];
+      return Array.isArray(again) && again.every((v): v is string => typeof v === 'string') ? again : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async bump(workspaceId: string, names: readonly string[]): Promise<void> {
+    if (names.length === 0 || this.closed) return;
+    const args = names.flatMap((n) => [n, fresh()]);
+    try {
+      if (this.redis.status !== 'ready') throw new Error('redis not ready');
+      await this.redis.multi().hset(this.key(workspaceId), ...args).pexpire(this.key(workspaceId), TOKEN_TTL_MS).exec();
+    } catch {
+      for (const n of names) this.pending.add(`${workspaceId}\u0000${n}`);
+      // This process's copies may now be older than the database; other processes see the
+      // new token once the retry lands.
+      this.lost();
+    }
+  }
+
+  /** Replaces the tokens of writes made while Redis was away. */
+  private flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    this.lost();
+    if (this.pending.size === 0) return Promise.resolve();
+    const run = (async () => {
+      while (this.pending.size && !this.closed && this.redis.status === 'ready') {
+        const batch = [...this.pending].slice(0, 500);
+        const tx = this.redis.multi();
+        for (const item of batch) {
+          const [ws, name] = item.split('\u0000') as [string, string];
+          tx.hset(this.key(ws), name, fresh());
+        }
+        try {
+          await tx.exec();
+          for (const item of batch) this.pending.delete(item);
+        } catch {
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+    })();
+    this.flushing = run.finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
