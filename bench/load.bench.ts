@@ -245,15 +245,21 @@ async function awaitLateAnswers(samples: Sample[], stub: PlatformStub, ms: numbe
   }
 }
 
-/** consortia_commands_total from the server's /metrics, by outcome. */
-async function serverOutcomes(base: string): Promise<Map<string, number>> {
+/** From the server's /metrics: consortia_commands_total by outcome, and reads of cached collections by `collection result`. */
+async function serverCounts(base: string): Promise<{ outcomes: Map<string, number>; reads: Map<string, number> }> {
   const text = await (await fetch(`${base}/metrics`)).text();
-  const out = new Map<string, number>();
+  const outcomes = new Map<string, number>();
   for (const m of text.matchAll(/^consortia_commands_total\{verb="([^"]*)",outcome="([^"]*)"\} (\d+)/gm)) {
-    out.set(m[2] as string, (out.get(m[2] as string) ?? 0) + Number(m[3]));
+    outcomes.set(m[2] as string, (outcomes.get(m[2] as string) ?? 0) + Number(m[3]));
   }
-  return out;
+  const reads = new Map<string, number>();
+  for (const m of text.matchAll(/^consortia_read_cache_total\{collection="([^"]*)",result="([^"]*)"\} (\d+)/gm)) {
+    reads.set(`${m[1]} ${m[2]}`, Number(m[3]));
+  }
+  return { outcomes, reads };
 }
+
+const since = (after: Map<string, number>, before: Map<string, number>) => new Map([...after].map(([k, v]) => [k, v - (before.get(k) ?? 0)]));
 
 async function cleanUp(mongoUri: string, redisUrl: string, prefix: string): Promise<void> {
   const conn = await mongoose.createConnection(mongoUri, { serverSelectionTimeoutMS: 5000 }).asPromise();
@@ -303,6 +309,7 @@ async function main(): Promise<void> {
   let callsBefore: Map<string, number>;
   let apologies: number;
   let outcomes: Map<string, number>;
+  let reads: Map<string, number>;
   try {
     process.stdout.write(`Web process ready at ${web.url} (seeded in ${(web.seedMs / 1000).toFixed(1)} s).\n`);
     const traffic: TrafficOptions = {
@@ -312,7 +319,7 @@ async function main(): Promise<void> {
     if (o.warmup > 0) await drive(traffic, web.url, agent, o, o.warmup, 7);
     web.child.kill('SIGUSR2');
     callsBefore = new Map(stub.calls);
-    const outcomesBefore = await serverOutcomes(web.url);
+    const countsBefore = await serverCounts(web.url);
     const apologiesBefore = stub.apologies.length;
     ({ samples, end: windowEnd } = await drive(traffic, web.url, agent, o, o.seconds, 1));
     // Replies still in flight to response_url or the connector land within a moment; late
@@ -322,7 +329,9 @@ async function main(): Promise<void> {
     apologies = stub.apologies.length - apologiesBefore;
     const died = web.died();
     if (died) throw new Error(died);
-    outcomes = new Map([...(await serverOutcomes(web.url))].map(([k, v]) => [k, v - (outcomesBefore.get(k) ?? 0)]));
+    const countsAfter = await serverCounts(web.url);
+    outcomes = since(countsAfter.outcomes, countsBefore.outcomes);
+    reads = since(countsAfter.reads, countsBefore.reads);
   } finally {
     agent.destroy();
     await web.stop();
@@ -352,6 +361,17 @@ async function main(): Promise<void> {
   if (dbCount > 0) {
     process.stdout.write(`\nDatabase commands from the measured window on (${(dbCount / Math.max(1, all.count)).toFixed(1)} per command sent), by time waited:\n`);
     for (const [k, v] of dbRows.slice(0, 12)) process.stdout.write(`  ${k.padEnd(34)}${String(v.count).padStart(8)} calls ${(v.ms / v.count).toFixed(1).padStart(8)} ms avg ${(v.ms / 1000).toFixed(1).padStart(8)} s total\n`);
+  }
+  const byCollection = new Map<string, Record<string, number>>();
+  for (const [k, v] of reads) {
+    const [collection, result] = k.split(' ') as [string, string];
+    byCollection.set(collection, { ...(byCollection.get(collection) ?? {}), [result]: v });
+  }
+  if (byCollection.size) {
+    process.stdout.write(`Reads of cached collections from the measured window on (served from memory / read from the database / Redis unreachable):\n`);
+    for (const [c, r] of [...byCollection].sort((a, b) => (b[1].miss ?? 0) - (a[1].miss ?? 0))) {
+      process.stdout.write(`  ${c.padEnd(12)} hit ${String(r.hit ?? 0).padStart(6)}  miss ${String(r.miss ?? 0).padStart(6)}  bypass ${String(r.bypass ?? 0).padStart(4)}\n`);
+    }
   }
   const verdict = o.rate > 0
     ? `Target ${o.rate}/s with p99 < 300 ms and no errors: ${all.perSec >= o.rate * 0.97 && all.p99 < 300 && errors === 0 ? 'met' : 'NOT met'}`

@@ -11,6 +11,7 @@ export class Metrics implements CoreMetrics {
   readonly nudgeLateness = new Histogram({ name: 'consortia_nudge_lateness_seconds', help: 'How late nudges were delivered', buckets: [0.1, 0.5, 1, 5, 30, 60, 300, 3600], registers: [this.registry] });
   readonly queueDepth = new Gauge({ name: 'consortia_queue_jobs', help: 'Jobs in each queue by state', labelNames: ['queue', 'state'] as const, registers: [this.registry] });
   readonly externalErrors = new Counter({ name: 'consortia_external_api_errors_total', help: 'Errors from Slack and Teams APIs, by platform and status', labelNames: ['platform', 'status'] as const, registers: [this.registry] });
+  readonly readCache = new Counter({ name: 'consortia_read_cache_total', help: 'Reads of cached collections, by collection and result: hit (from memory), miss, bypass (Redis unreachable)', labelNames: ['collection', 'result'] as const, registers: [this.registry] });
   readonly rateLimited = new Counter({ name: 'consortia_external_api_429_total', help: '429 answers from Slack and Teams APIs', labelNames: ['platform'] as const, registers: [this.registry] });
 
   constructor(defaults = true) {

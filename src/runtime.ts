@@ -43,7 +43,9 @@ export interface Runtime {
 export async function startRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
   const log = opts.logger ?? createLogger(config.LOG_LEVEL);
   const metrics = new Metrics();
-  const cache = new ReadCache(new RedisRevisionBoard(config.REDIS_URL, config.QUEUE_PREFIX));
+  const cache = new ReadCache(new RedisRevisionBoard(config.REDIS_URL, config.QUEUE_PREFIX), {
+    observe: (collection, result) => metrics.readCache.inc({ collection, result }),
+  });
   const store = await MongoStore.connect(config.MONGODB_URI, { autoIndex: true, cache });
   const notifier = new NotifierRouter();
   if (opts.consoleNotifier) notifier.register('console', opts.consoleNotifier);

@@ -10,6 +10,7 @@ import type { CalendarToken, RefKind, Store, WorkspaceData, WorkspaceDirectory }
 import { counterSchema, tenantSchemas, workspaceSchema } from './schemas.js';
 import { ScopedCollection, type AnyModel } from './scoped.collection.js';
 import { CachedCollection, type ReadCache } from './read.cache.js';
+import { InsertBatcher, type BulkCollection } from './insert.batcher.js';
 
 type Models = { [K in keyof typeof tenantSchemas]: AnyModel };
 
@@ -43,6 +44,8 @@ export class MongoStore implements Store {
   private readonly models: Models;
   private readonly counters: AnyModel;
   private readonly workspaceModel: AnyModel;
+  /** The audit trail is appended to by nearly every change, so its inserts go in batches. */
+  private readonly auditBatcher: InsertBatcher<Record<string, unknown>>;
 
   private constructor(
     readonly connection: Connection,
@@ -55,6 +58,7 @@ export class MongoStore implements Store {
     this.counters = connection.model('Counter', counterSchema as mongoose.Schema) as unknown as AnyModel;
     this.workspaceModel = connection.model('Workspace', workspaceSchema as mongoose.Schema) as unknown as AnyModel;
     this.workspaces = new MongoWorkspaces(this.workspaceModel, workspaceTtlMs);
+    this.auditBatcher = new InsertBatcher(this.models.AuditEntry.collection as unknown as BulkCollection<Record<string, unknown>>, 500, 2);
   }
 
   static async connect(uri: string, opts: MongoStoreOptions = {}): Promise<MongoStore> {
@@ -89,7 +93,7 @@ export class MongoStore implements Store {
       interests: new ScopedCollection(m.Interest, workspaceId),
       consortia: new ScopedCollection(m.Consortium, workspaceId),
       tasks: new ScopedCollection(m.Task, workspaceId),
-      audit: new ScopedCollection(m.AuditEntry, workspaceId),
+      audit: new ScopedCollection(m.AuditEntry, workspaceId, this.auditBatcher),
       matches: new ScopedCollection(m.MatchRun, workspaceId),
       calendarTokens: new ScopedCollection(m.CalendarToken, workspaceId),
       nudges: new ScopedCollection(m.NudgeRecord, workspaceId),

@@ -16,6 +16,8 @@ export interface ReadCacheOptions {
   maxEntries?: number;
   /** Oldest copy served even with an unchanged token (bounds the cost of a lost token change). @defaultValue 30000 */
   maxAgeMs?: number;
+  /** Told of every read: its collection, and whether it was served from memory. */
+  observe?: (collection: string, result: 'hit' | 'miss' | 'bypass') => void;
 }
 
 interface Entry {
@@ -37,11 +39,13 @@ export class ReadCache {
   private readonly entries = new Map<string, Entry>();
   private readonly maxEntries: number;
   private readonly maxAgeMs: number;
+  private readonly observe: NonNullable<ReadCacheOptions['observe']>;
   readonly stats: ReadCacheStats = { hits: 0, misses: 0, bypassed: 0 };
 
   constructor(readonly board: RevisionBoard, opts: ReadCacheOptions = {}) {
     this.maxEntries = opts.maxEntries ?? 5_000;
     this.maxAgeMs = opts.maxAgeMs ?? 30_000;
+    this.observe = opts.observe ?? (() => undefined);
     board.onLost(() => this.clear());
   }
 
@@ -54,13 +58,16 @@ export class ReadCache {
    * token is unchanged. The result is shared: callers must copy it before handing it on.
    */
   async read<V>(workspaceId: string, names: readonly string[], query: string, load: () => Promise<V>): Promise<V> {
+    const collection = (names[0] ?? '').split('/')[0] as string;
     if (query.length > MAX_KEY) {
       this.stats.bypassed++;
+      this.observe(collection, 'bypass');
       return load();
     }
     const tokens = await this.board.tokens(workspaceId, names);
     if (!tokens) {
       this.stats.bypassed++;
+      this.observe(collection, 'bypass');
       return load();
     }
     const token = tokens.join('|');
@@ -69,12 +76,14 @@ export class ReadCache {
     const hit = this.entries.get(key);
     if (hit && hit.token === token && now - hit.at < this.maxAgeMs) {
       this.stats.hits++;
+      this.observe(collection, 'hit');
       // Most recently used last, so eviction takes the least recently used.
       this.entries.delete(key);
       this.entries.set(key, hit);
       return hit.value as Promise<V>;
     }
     this.stats.misses++;
+    this.observe(collection, 'miss');
     const value = load();
     const entry: Entry = { token, at: now, value };
     this.entries.delete(key);

@@ -30,6 +30,13 @@ export interface RevisionBoard {
 /** How long an idle workspace's tokens are kept; a missing token is simply made anew. */
 const TOKEN_TTL_MS = 7 * 24 * 3_600_000;
 
+/**
+ * How long a read of a workspace's tokens is reused by other reads in this process. Writes
+ * through this process drop it at once; a write in another process is seen at most this
+ * much later than it would be otherwise, as if the read had started that much earlier.
+ */
+const TOKEN_MEMO_MS = 5;
+
 const fresh = (): string => randomBytes(9).toString('base64url');
 
 export class RedisRevisionBoard implements RevisionBoard {
@@ -38,6 +45,8 @@ export class RedisRevisionBoard implements RevisionBoard {
   /** `${workspace}\u0000${name}` whose token a write could not replace yet. */
   private readonly pending = new Set<string>();
   private flushing: Promise<void> | undefined;
+  /** Token hashes read in the last few milliseconds, shared by the reads of concurrent commands. */
+  private readonly recent = new Map<string, { at: number; all: Promise<Record<string, string>> }>();
   private closed = false;
 
   constructor(url: string, private readonly prefix: string) {
@@ -61,6 +70,7 @@ export class RedisRevisionBoard implements RevisionBoard {
   }
 
   private lost(): void {
+    this.recent.clear();
     for (const l of this.listeners) l();
   }
 
@@ -72,12 +82,29 @@ export class RedisRevisionBoard implements RevisionBoard {
     return !this.closed && this.redis.status === 'ready' && this.pending.size === 0 && !this.flushing;
   }
 
+  /** A workspace's whole token hash, as read a moment ago. */
+  private current(workspaceId: string): Promise<Record<string, string>> {
+    const now = Date.now();
+    const hit = this.recent.get(workspaceId);
+    if (hit && now - hit.at <= TOKEN_MEMO_MS) return hit.all;
+    if (this.recent.size >= 1_000) this.recent.clear();
+    const all = this.redis.hgetall(this.key(workspaceId));
+    const entry = { at: now, all };
+    this.recent.set(workspaceId, entry);
+    all.catch(() => {
+      if (this.recent.get(workspaceId) === entry) this.recent.delete(workspaceId);
+    });
+    return all;
+  }
+
   async tokens(workspaceId: string, names: readonly string[]): Promise<string[] | null> {
     if (!this.usable) return null;
     const key = this.key(workspaceId);
     try {
-      const out = await this.redis.hmget(key, ...names);
+      const all = await this.current(workspaceId);
+      const out = names.map((n) => all[n] ?? null);
       if (out.every((v): v is string => v !== null)) return out;
+      this.recent.delete(workspaceId);
       // The first reader after a flush (or of a new workspace) makes the missing tokens;
       // a concurrent reader's may win, so read back whatever is there.
       const tx = this.redis.multi();
@@ -99,7 +126,11 @@ export class RedisRevisionBoard implements RevisionBoard {
     try {
       if (this.redis.status !== 'ready') throw new Error('redis not ready');
       await this.redis.multi().hset(this.key(workspaceId), ...args).pexpire(this.key(workspaceId), TOKEN_TTL_MS).exec();
+      // Replies come in order on the one connection, so any read of the hash sent before
+      // the write has answered by now: dropping it makes this process's next read see the write.
+      this.recent.delete(workspaceId);
     } catch {
+      this.recent.delete(workspaceId);
       for (const n of names) this.pending.add(`${workspaceId}\u0000${n}`);
       // This process's copies may now be older than the database; other processes see the
       // new token once the retry lands.

@@ -8,6 +8,7 @@ import mongoose, { type Model } from 'mongoose';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the core's record types are checked at the port; mongoose's generic document types add nothing here
 export type AnyModel = Model<any>;
 import type { ArrayEdits, Collection, Filter, FindOptions, WriteResult } from '../core/ports.js';
+import type { InsertBatcher } from './insert.batcher.js';
 
 export class StoreError extends Error {
   readonly code = 'STORE_BAD_QUERY';
@@ -100,6 +101,8 @@ export class ScopedCollection<T extends { workspaceId: string }> implements Coll
   constructor(
     private readonly model: AnyModel,
     readonly workspaceId: string,
+    /** For append-only records: inserts are validated here and written in batches. */
+    private readonly batcher?: InsertBatcher<Record<string, unknown>>,
   ) {}
 
   private q(filter: Filter<T>): Record<string, unknown> {
@@ -125,12 +128,32 @@ export class ScopedCollection<T extends { workspaceId: string }> implements Coll
   }
 
   async insert(doc: Omit<T, 'workspaceId'>): Promise<WriteResult<T>> {
+    if (this.batcher) return this.batchedInsert(doc);
     try {
       const created = await this.model.create({ ...doc, workspaceId: this.workspaceId });
       return { ok: true, value: strip<T>(created.toObject()) };
     } catch (err) {
       return fail(err);
     }
+  }
+
+  /** What `create` does (casting, defaults, validation, timestamps), with the write batched. */
+  private async batchedInsert(doc: Omit<T, 'workspaceId'>): Promise<WriteResult<T>> {
+    const created = new this.model({ ...doc, workspaceId: this.workspaceId });
+    try {
+      await created.validate();
+    } catch (err) {
+      return fail(err);
+    }
+    const raw = created.toObject({ depopulate: true }) as Record<string, unknown>;
+    if (this.model.schema.get('timestamps')) {
+      const now = new Date();
+      raw.createdAt = now;
+      raw.updatedAt = now;
+    }
+    const outcome = await this.batcher!.insert(raw);
+    if (outcome === 'duplicate') return { ok: false, error: 'duplicate', message: 'that already exists' };
+    return { ok: true, value: strip<T>(raw) };
   }
 
   async update(filter: Filter<T>, set: Partial<Omit<T, 'workspaceId'>>, edits: ArrayEdits = {}): Promise<WriteResult<T | null>> {

@@ -1,11 +1,28 @@
 /** Lookups and checks shared by handlers: organisations, tenders, consortia, users, roles. */
 import type { Ctx } from '../context.js';
-import type { Consortium, Organisation, Task, Tender } from '../domain.js';
+import type { Consortium, Interest, Organisation, Task, Tender } from '../domain.js';
 import { key, slugify, type Token } from '../parse/tokens.js';
 import { reply, type Reply } from '../reply.js';
 import { formatUkDate, parseUkDate } from '../time/uk-date.js';
 
 export type Found<T> = { ok: true; value: T } | { ok: false; reply: Reply };
+
+/**
+ * The organisations with these slugs, in directory order. Read as the whole directory (one
+ * query that every caller shares, so it is nearly always served from memory) rather than
+ * by a list of slugs that differs from one call to the next.
+ */
+export async function orgsBySlugs(ctx: Ctx, slugs: readonly string[]): Promise<Organisation[]> {
+  if (slugs.length === 0) return [];
+  const wanted = new Set(slugs);
+  return (await ctx.data.orgs.find({})).filter((o) => wanted.has(o.slug));
+}
+
+/** A tender's interest, live only unless asked; one read per tender that its callers share. */
+export async function tenderInterests(ctx: Ctx, tenderRef: string, opts: { withdrawn?: boolean } = {}): Promise<Interest[]> {
+  const all = await ctx.data.interests.find({ tenderRef });
+  return opts.withdrawn ? all : all.filter((i) => !i.withdrawn);
+}
 
 const REF = /^([TCK])-?(\d{1,9})$/i;
 

@@ -3,11 +3,11 @@ import type { Ctx, Handler } from '../context.js';
 import type { Consortium, ConsortiumMember, Organisation } from '../domain.js';
 import { keywordArgs } from '../parse/tokens.js';
 import { reply, type Block, type Reply } from '../reply.js';
-import { actingOrg, clip, findConsortium, isOrgMember, normaliseRef, orgAdmins, when } from './common.js';
+import { actingOrg, clip, findConsortium, isOrgMember, normaliseRef, orgAdmins, orgsBySlugs, when } from './common.js';
 import { committedSlugs } from './match.pool.js';
 
 async function names(ctx: Ctx, slugs: string[]): Promise<Map<string, Organisation>> {
-  const orgs = await ctx.data.orgs.find({ slug: { in: slugs } });
+  const orgs = await orgsBySlugs(ctx, slugs);
   return new Map(orgs.map((o) => [o.slug, o]));
 }
 

@@ -2,7 +2,7 @@
 import type { Ctx, Handler } from '../context.js';
 import { reply, type Block } from '../reply.js';
 import { formatRelative } from '../time/uk-date.js';
-import { when } from './common.js';
+import { orgsBySlugs, when } from './common.js';
 import { covers } from './match.pool.js';
 import { ownerText, tasksOwnedBy } from './task.handlers.js';
 
@@ -36,7 +36,7 @@ export async function homeBlocks(ctx: Ctx): Promise<Block[]> {
     ? { kind: 'list', items: live.slice(0, 10).map((c) => { const t = byRef.get(c.tenderRef); return `${c.ref} (${c.state}) for ${c.tenderRef}${t ? ` ${t.title} — deadline ${when(ctx, t.dates.submission)} (${formatRelative(t.dates.submission, ctx.now, tz)})` : ''}`; }) }
     : { kind: 'text', text: 'Not in a consortium yet.' });
 
-  const myOrgs = mySlugs.length ? await ctx.data.orgs.find({ slug: { in: mySlugs } }) : [];
+  const myOrgs = await orgsBySlugs(ctx, mySlugs);
   const open = await ctx.data.tenders.find({ status: 'open' }, { sort: { 'dates.submission': 1 }, limit: 50 });
   const interests = mySlugs.length ? await ctx.data.interests.find({ orgSlug: { in: mySlugs }, withdrawn: false }) : [];
   const already = new Set(interests.map((i) => i.tenderRef));

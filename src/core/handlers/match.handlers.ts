@@ -1,12 +1,13 @@
 /** `match` (ranked proposals or the gap report, in plain words) and `propose` (invitations). */
 import type { Ctx, Handler } from '../context.js';
+import type { MatchRun } from '../ports.js';
 import { sizeBand, type Organisation, type Tender } from '../domain.js';
 import { solveMatchDetailed } from '../matching/match.engine.js';
 import type { MatchAnswer, MatchGaps, MatchProposal } from '../matching/match.types.js';
 import { formatMoney } from '../money.js';
 import { key, keywordArgs, serviceLabel } from '../parse/tokens.js';
 import { reply, type Block, type Reply } from '../reply.js';
-import { clip, findTender, isOrgAdmin, mention, normaliseRef, orgAdmins, plural, when } from './common.js';
+import { clip, findTender, isOrgAdmin, mention, normaliseRef, orgAdmins, orgsBySlugs, plural, tenderInterests, when } from './common.js';
 import { buildPool, committedSlugs, covers, type Pool, type PoolResult } from './match.pool.js';
 
 const MATCH_USAGE = 'match <tender> [top <k>] [pool interested|directory]';
@@ -107,6 +108,11 @@ function gapBlocks(g: MatchGaps, t: Tender, r: PoolResult): Block[] {
   return blocks;
 }
 
+function sameRun(a: Pick<MatchRun, 'pool' | 'excluded' | 'proposals'>, b: Pick<MatchRun, 'pool' | 'excluded' | 'proposals'>): boolean {
+  const norm = (r: Pick<MatchRun, 'pool' | 'excluded' | 'proposals'>) => JSON.stringify([r.pool, r.excluded, r.proposals.map((p) => [p.members, p.lead, p.score])]);
+  return norm(a) === norm(b);
+}
+
 async function runMatch(ctx: Ctx, t: Tender, pool: Pool, top: number): Promise<Reply> {
   const r = await buildPool(ctx, t, pool, top);
   const started = performance.now();
@@ -115,11 +121,13 @@ async function runMatch(ctx: Ctx, t: Tender, pool: Pool, top: number): Promise<R
   const { answer, stats }: { answer: MatchAnswer; stats: { provenOptimal: boolean } } = solveMatchDetailed(r.instance, { maxNodes: MATCH_NODE_LIMIT });
   const ms = performance.now() - started;
   ctx.deps.metrics?.matching(ms / 1000, answer.feasible);
-  await ctx.data.matches.delete({ tenderRef: t.ref });
-  await ctx.data.matches.insert({
-    tenderRef: t.ref, by: ctx.actor.userId, at: ctx.now, pool, excluded: r.leftOut.declined,
-    proposals: answer.proposals.map((p) => ({ members: p.members, lead: p.lead, score: p.score })),
-  });
+  const run = { pool, excluded: r.leftOut.declined, proposals: answer.proposals.map((p) => ({ members: p.members, lead: p.lead, score: p.score })) };
+  // `propose` acts on the last run; rewriting an identical one would only cost a write.
+  const last = await ctx.data.matches.findOne({ tenderRef: t.ref });
+  if (!last || !sameRun(last, run)) {
+    await ctx.data.matches.delete({ tenderRef: t.ref });
+    await ctx.data.matches.insert({ tenderRef: t.ref, by: ctx.actor.userId, at: ctx.now, ...run });
+  }
   await ctx.audit('match', t.ref, { pool, candidates: r.instance.orgs.length, feasible: answer.feasible, ms: Math.round(ms), proven: stats.provenOptimal });
   const intro = `Matched ${t.ref} against ${plural(r.instance.orgs.length, 'organisation')} (${pool === 'interested' ? 'those interested' : 'the whole directory'}) in ${ms < 1000 ? `${Math.max(1, Math.round(ms))} ms` : `${(ms / 1000).toFixed(1)} s`}.${r.leftOut.declined.length ? ` Left out because they declined: ${r.leftOut.declined.map((s) => '@' + s).join(', ')}.` : ''}`;
   if (!answer.feasible && answer.gaps) return { outcome: 'ok', blocks: [{ kind: 'text', text: intro }, ...gapBlocks(answer.gaps, t, r)] };
@@ -154,7 +162,7 @@ export const match: Handler = {
     if (poolText !== undefined && poolText !== 'interested' && poolText !== 'directory') return reply.invalid('The pool is `interested` or `directory`.', MATCH_USAGE);
     if (t.status !== 'open' && t.status !== 'draft') return reply.conflict(`${t.ref} is ${t.status}; there is nothing to match.`);
     if (t.cells.length === 0) return reply.invalid(`${t.ref} has no requirements yet. Add them with \`tender need ${t.ref} <service> in <area, area>\`.`);
-    const interested = await ctx.data.interests.find({ tenderRef: t.ref, withdrawn: false });
+    const interested = await tenderInterests(ctx, t.ref);
     const pool: Pool = (poolText as Pool | undefined) ?? (interested.length || !ctx.isCoordinator ? 'interested' : 'directory');
     if (!ctx.isCoordinator) {
       if (pool === 'directory') return reply.denied('Only a coordinator can match against the whole directory. Try `pool interested`.');
@@ -195,7 +203,7 @@ const proposeHandler: Handler = {
     const committed = committedSlugs(existing);
     const taken = p.members.filter((m) => committed.has(m));
     if (taken.length) return reply.conflict(`${taken.map((s) => '@' + s).join(', ')} ${taken.length === 1 ? 'is' : 'are'} already committed to another consortium for ${t.ref}. Run \`match ${t.ref}\` again.`);
-    const orgs = await ctx.data.orgs.find({ slug: { in: p.members } });
+    const orgs = await orgsBySlugs(ctx, p.members);
     if (orgs.length !== p.members.length) return reply.conflict(`Some members have left the directory since the match. Run \`match ${t.ref}\` again.`);
     const ref = await ctx.data.nextRef('C');
     const members = [p.lead, ...p.members.filter((m) => m !== p.lead)].map((slug) => ({ orgSlug: slug, role: slug === p.lead ? 'lead' as const : 'partner' as const, answer: 'pending' as const }));

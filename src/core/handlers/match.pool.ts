@@ -3,6 +3,7 @@ import type { Ctx } from '../context.js';
 import type { Cell, Consortium, Organisation, Tender } from '../domain.js';
 import type { MatchInstance } from '../matching/match.types.js';
 import { key } from '../parse/tokens.js';
+import { orgsBySlugs, tenderInterests } from './common.js';
 
 export type Pool = 'interested' | 'directory';
 
@@ -35,8 +36,7 @@ export async function buildPool(ctx: Ctx, tender: Tender, pool: Pool, top: numbe
   const committed = committedSlugs(consortiaForTender);
   let orgs: Organisation[];
   if (pool === 'interested') {
-    const interests = await ctx.data.interests.find({ tenderRef: tender.ref, withdrawn: false });
-    orgs = interests.length ? await ctx.data.orgs.find({ slug: { in: interests.map((i) => i.orgSlug) } }) : [];
+    orgs = await orgsBySlugs(ctx, (await tenderInterests(ctx, tender.ref)).map((i) => i.orgSlug));
   } else {
     orgs = await ctx.data.orgs.find({});
   }

@@ -5,7 +5,7 @@ import { formatMoney, parseMoney } from '../money.js';
 import { areaName, key, keywordArgs, serviceKey, serviceLabel, splitList } from '../parse/tokens.js';
 import { reply, type Block, type FormField, type Reply } from '../reply.js';
 import { parseUkDate, formatRelative } from '../time/uk-date.js';
-import { actingOrg, clip, closedTender, findTender, plural, when } from './common.js';
+import { actingOrg, clip, closedTender, findTender, orgsBySlugs, plural, tenderInterests, when } from './common.js';
 import { knownVocabulary } from './org.input.js';
 
 const ADD_USAGE = 'tender add "<title>" value <money/yr> years <n> deadline <date> [clarify <date>] [buyer "<name>"] [lead-min <money>] [max-members <n>]';
@@ -261,9 +261,9 @@ export const tenderShow: Handler = {
     if (!found.ok) return found.reply;
     const t = found.value;
     const blocks = tenderBlocks(ctx, t);
-    const interests = await ctx.data.interests.find({ tenderRef: t.ref, withdrawn: false });
+    const interests = await tenderInterests(ctx, t.ref);
     if (interests.length) {
-      const orgs = await ctx.data.orgs.find({ slug: { in: interests.map((i) => i.orgSlug) } });
+      const orgs = await orgsBySlugs(ctx, interests.map((i) => i.orgSlug));
       const bySlug = new Map(orgs.map((o) => [o.slug, o]));
       blocks.push({ kind: 'list', title: `Interested (${interests.length})`, items: interests.map((i) => { const o = bySlug.get(i.orgSlug); return `${o?.name ?? i.orgSlug} (${o ? sizeBand(o.income) : '?'}) as ${i.as}`; }) });
     }
@@ -335,7 +335,10 @@ export const interest: Handler = {
     if (!['lead', 'partner', 'either'].includes(as)) return reply.invalid('Say `as lead` or `as partner`.', INTEREST_USAGE);
     const org = await actingOrg(ctx, named.get('for'), INTEREST_USAGE, 'member');
     if (!org.ok) return org.reply;
-    const existing = await ctx.data.interests.findOne({ tenderRef: t.ref, orgSlug: org.value.slug });
+    const existing = (await tenderInterests(ctx, t.ref, { withdrawn: true })).find((i) => i.orgSlug === org.value.slug);
+    if (existing && !existing.withdrawn && existing.as === as) {
+      return reply.text(`${org.value.name} is already interested in ${t.ref} (${t.title}) as ${as === 'either' ? 'lead or partner' : as}: nothing to change.`);
+    }
     const res = existing
       ? await ctx.data.interests.update({ tenderRef: t.ref, orgSlug: org.value.slug }, { as: as as 'lead', withdrawn: false, by: ctx.actor.userId })
       : await ctx.data.interests.insert({ tenderRef: t.ref, orgSlug: org.value.slug, as: as as 'lead', by: ctx.actor.userId, withdrawn: false });
