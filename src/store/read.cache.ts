@@ -84,7 +84,8 @@ export class ReadCache {
     }
     this.stats.misses++;
     this.observe(collection, 'miss');
-    const value = load();
+    // A real promise, awaited by every sharer (a mongoose query is a thenable that runs once).
+    const value = Promise.resolve().then(load);
     const entry: Entry = { token, at: now, value };
     this.entries.delete(key);
     this.entries.set(key, entry);

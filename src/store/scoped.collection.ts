@@ -124,7 +124,7 @@ export class ScopedCollection<T extends { workspaceId: string }> implements Coll
   }
 
   count(filter: Filter<T>): Promise<number> {
-    return this.model.countDocuments(this.q(filter));
+    return this.model.countDocuments(this.q(filter)).exec();
   }
 
   async insert(doc: Omit<T, 'workspaceId'>): Promise<WriteResult<T>> {

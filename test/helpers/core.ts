@@ -8,7 +8,9 @@ import { allHandlers } from '../../src/core/handlers/index.js';
 import type { Clock, Notifier, Recipient, Scheduler } from '../../src/core/ports.js';
 import { replyText, type Reply } from '../../src/core/reply.js';
 import { MongoStore } from '../../src/store/mongo.store.js';
-import { mongoUri, testDb } from './services.js';
+import { ReadCache } from '../../src/store/read.cache.js';
+import { RedisRevisionBoard } from '../../src/store/revisions.js';
+import { mongoUri, redisUrl, testDb, uniquePrefix } from './services.js';
 
 export interface Sent {
   workspaceId: string;
@@ -56,8 +58,14 @@ export interface TestCore {
   close(): Promise<void>;
 }
 
-export async function startTestCore(fileUrl: string, opts: { now?: Date; extra?: Handler[]; deps?: Partial<CoreDeps> } = {}): Promise<TestCore> {
-  const store = await MongoStore.connect(mongoUri(testDb(fileUrl)));
+/**
+ * A core on its own database. Reads go through the read cache on the real Redis, as in the
+ * running product, so every test that reads after a write also checks that the write reached
+ * the cache (`cache: false` for a store without one).
+ */
+export async function startTestCore(fileUrl: string, opts: { now?: Date; extra?: Handler[]; deps?: Partial<CoreDeps>; cache?: boolean } = {}): Promise<TestCore> {
+  const cache = opts.cache === false ? undefined : new ReadCache(new RedisRevisionBoard(redisUrl(), uniquePrefix(fileUrl.split('/').pop() ?? 'core')));
+  const store = await MongoStore.connect(mongoUri(testDb(fileUrl)), cache ? { cache } : {});
   const notifier = new RecordingNotifier();
   const scheduler = new RecordingScheduler();
   const clock = new FixedClock(opts.now ?? new Date('2026-11-24T10:00:00Z'));
