@@ -35,7 +35,7 @@ const TOKEN_TTL_MS = 7 * 24 * 3_600_000;
  * through this process drop it at once; a write in another process is seen at most this
  * much later than it would be otherwise, as if the read had started that much earlier.
  */
-const TOKEN_MEMO_MS = 5;
+export const TOKEN_MEMO_MS = 5;
 
 const fresh = (): string => randomBytes(9).toString('base64url');
 
@@ -133,8 +133,12 @@ export class RedisRevisionBoard implements RevisionBoard {
       this.recent.delete(workspaceId);
       for (const n of names) this.pending.add(`${workspaceId}\u0000${n}`);
       // This process's copies may now be older than the database; other processes see the
-      // new token once the retry lands.
+      // new token once the retry lands: on reconnection, or shortly if the connection held
+      // (a command that timed out).
       this.lost();
+      setTimeout(() => {
+        if (this.redis.status === 'ready') void this.flush();
+      }, 100).unref();
     }
   }
 

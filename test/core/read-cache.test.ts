@@ -1,0 +1,263 @@
+// The read cache between processes: two stores on one database stand for two processes
+// (a web replica and a worker, say), each with its own cache, sharing revision tokens in
+// Redis. A write through either must reach the other's next read; a write that goes past
+// the stores (straight to the driver) shows what was served from memory.
+import { createServer, connect, type Socket } from 'node:net';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Organisation } from '../../src/core/domain.js';
+import { MongoStore } from '../../src/store/mongo.store.js';
+import { ReadCache, type ReadCacheOptions } from '../../src/store/read.cache.js';
+import { RedisRevisionBoard, TOKEN_MEMO_MS } from '../../src/store/revisions.js';
+import { redisServerAvailable, startPrivateRedis, type PrivateRedis } from '../nudges/fixtures/redis.server.js';
+import { mongoUri, redisUrl, testDb, uniquePrefix } from '../helpers/services.js';
+
+const WS = 'cache-ws';
+const open: MongoStore[] = [];
+let privateRedis: PrivateRedis | undefined;
+
+afterEach(async () => {
+  await open[0]?.connection.dropDatabase().catch(() => undefined);
+  await open[2]?.connection.dropDatabase().catch(() => undefined);
+  for (const s of open.splice(0)) await s.close().catch(() => undefined);
+  await privateRedis?.close();
+  privateRedis = undefined;
+});
+
+async function processes(n: number, opts: { url?: string; cache?: ReadCacheOptions } = {}): Promise<MongoStore[]> {
+  const prefix = uniquePrefix('read-cache');
+  const db = mongoUri(testDb(import.meta.url));
+  const out: MongoStore[] = [];
+  for (let i = 0; i < n; i++) {
+    const cache = new ReadCache(new RedisRevisionBoard(opts.url ?? redisUrl(), prefix), opts.cache);
+    const store = await MongoStore.connect(db, { cache });
+    open.push(store);
+    out.push(store);
+  }
+  return out;
+}
+
+function org(slug: string, name: string): Omit<Organisation, 'workspaceId'> {
+  return { slug, name, services: ['advice'], areas: ['Easton'], home: 'Easton', income: 100_000, capacity: 50_000, canLead: true, accreditations: [], partners: [], unavailable: false, createdBy: 'test' };
+}
+
+/** Renames an organisation straight through the driver: no store, so no token changes. */
+async function renameBehindTheCache(store: MongoStore, slug: string, name: string): Promise<void> {
+  await store.connection.collection('organisations').updateOne({ workspaceId: WS, slug }, { $set: { name } });
+}
+
+/**
+ * A process reuses its read of the tokens for a few milliseconds, so another process's
+ * write is certain to be seen by reads that start that long after it.
+ */
+const pastTheShare = () => new Promise((r) => setTimeout(r, TOKEN_MEMO_MS * 2));
+
+const nameOf = async (store: MongoStore, slug: string) => (await store.scoped(WS).orgs.findOne({ slug }))?.name;
+
+/** A TCP link to a local port that can be cut (open connections dropped, new ones refused) and restored. */
+async function cuttableLink(targetPort: string): Promise<{ url: string; cut(): Promise<void>; restore(): void; close(): Promise<void> }> {
+  let up = true;
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    if (!up) return client.destroy();
+    const upstream = connect(Number(targetPort), '127.0.0.1');
+    sockets.add(client).add(upstream);
+    client.pipe(upstream).pipe(client);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async cut() {
+      up = false;
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => setTimeout(r, 50));
+    },
+    restore() {
+      up = true;
+    },
+    close: () => new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, ms = 5_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('read cache', () => {
+  it('serves a repeated read from memory, and a write in another process reaches it at once', async () => {
+    const [web, worker] = (await processes(2)) as [MongoStore, MongoStore];
+    await web.scoped(WS).orgs.insert(org('food-bank', 'Food Bank'));
+    expect(await nameOf(worker, 'food-bank')).toBe('Food Bank');
+
+    await renameBehindTheCache(web, 'food-bank', 'Changed Behind');
+    expect(await nameOf(worker, 'food-bank')).toBe('Food Bank'); // from memory
+    expect(worker.cache?.stats.hits).toBeGreaterThan(0);
+
+    await web.scoped(WS).orgs.update({ slug: 'food-bank' }, { name: 'Food Bank Bristol' });
+    await pastTheShare();
+    expect(await nameOf(worker, 'food-bank')).toBe('Food Bank Bristol');
+    // The writer's own next read sees its write too.
+    expect(await nameOf(web, 'food-bank')).toBe('Food Bank Bristol');
+  });
+
+  it('hands out copies: changing what a read returned changes nothing for the next reader', async () => {
+    const [store] = (await processes(1)) as [MongoStore];
+    await store.scoped(WS).orgs.insert(org('food-bank', 'Food Bank'));
+    const first = await store.scoped(WS).orgs.find({});
+    (first[0] as Organisation).name = 'Scribbled';
+    (first[0] as Organisation).services.push('scribbles');
+    const again = await store.scoped(WS).orgs.find({});
+    expect(again[0]?.name).toBe('Food Bank');
+    expect(again[0]?.services).toEqual(['advice']);
+  });
+
+  it('keeps one tender\'s interest cached when another tender\'s changes, and refreshes the one that changed', async () => {
+    const [a, b] = (await processes(2)) as [MongoStore, MongoStore];
+    const interest = (tenderRef: string, orgSlug: string) => ({ tenderRef, orgSlug, as: 'either' as const, by: 'u1', withdrawn: false });
+    await a.scoped(WS).interests.insert(interest('T-1', 'food-bank'));
+    await a.scoped(WS).interests.insert(interest('T-2', 'food-bank'));
+    expect(await b.scoped(WS).interests.find({ tenderRef: 'T-1' })).toHaveLength(1);
+    expect(await b.scoped(WS).interests.find({ tenderRef: 'T-2' })).toHaveLength(1);
+    const missesBefore = b.cache?.stats.misses ?? 0;
+
+    await a.scoped(WS).interests.insert(interest('T-2', 'youth-club'));
+    await pastTheShare();
+    expect(await b.scoped(WS).interests.find({ tenderRef: 'T-1' })).toHaveLength(1);
+    expect(b.cache?.stats.misses).toBe(missesBefore); // T-1 still from memory
+    expect(await b.scoped(WS).interests.find({ tenderRef: 'T-2' })).toHaveLength(2);
+    expect(b.cache?.stats.misses).toBe(missesBefore + 1);
+    // A read across tenders depends on every write.
+    expect(await b.scoped(WS).interests.count({})).toBe(3);
+
+    // A write that names no single tender refreshes every tender's reads.
+    await a.scoped(WS).interests.updateMany({ orgSlug: 'food-bank' }, { withdrawn: true });
+    await pastTheShare();
+    expect((await b.scoped(WS).interests.find({ tenderRef: 'T-1' }))[0]?.withdrawn).toBe(true);
+  });
+
+  it('a copy older than its maximum age is read again even if no token changed', async () => {
+    const [store] = (await processes(1, { cache: { maxAgeMs: 200 } })) as [MongoStore];
+    await store.scoped(WS).orgs.insert(org('food-bank', 'Food Bank'));
+    expect(await nameOf(store, 'food-bank')).toBe('Food Bank');
+    await renameBehindTheCache(store, 'food-bank', 'Changed Behind');
+    expect(await nameOf(store, 'food-bank')).toBe('Food Bank');
+    await new Promise((r) => setTimeout(r, 250));
+    expect(await nameOf(store, 'food-bank')).toBe('Changed Behind');
+  });
+
+  it('answers every read from the database while Redis cannot be reached', async () => {
+    const [store] = (await processes(1, { url: 'redis://127.0.0.1:1' })) as [MongoStore];
+    expect((await store.scoped(WS).orgs.insert(org('food-bank', 'Food Bank'))).ok).toBe(true);
+    expect(await nameOf(store, 'food-bank')).toBe('Food Bank');
+    await renameBehindTheCache(store, 'food-bank', 'Changed Behind');
+    expect(await nameOf(store, 'food-bank')).toBe('Changed Behind');
+    expect(store.cache?.stats.hits).toBe(0);
+    expect(store.cache?.stats.bypassed).toBeGreaterThan(0);
+  });
+});
+
+describe.runIf(redisServerAvailable())('read cache when Redis fails', () => {
+  it('after FLUSHALL, copies made before are never served again', async () => {
+    privateRedis = await startPrivateRedis();
+    const [store] = (await processes(1, { url: privateRedis.url })) as [MongoStore];
+    await store.scoped(WS).orgs.insert(org('food-bank', 'Food Bank'));
+    expect(await nameOf(store, 'food-bank')).toBe('Food Bank');
+    await renameBehindTheCache(store, 'food-bank', 'Changed Behind');
+    expect(await nameOf(store, 'food-bank')).toBe('Food Bank');
+    await privateRedis.flushAll();
+    await new Promise((r) => setTimeout(r, 20)); // past the moment a token read is shared
+    expect(await nameOf(store, 'food-bank')).toBe('Changed Behind');
+  });
+
+  it('a write made while Redis is down reaches a process that had the old copy, once Redis is back', async () => {
+    privateRedis = await startPrivateRedis();
+    const [web, worker] = (await processes(2, { url: privateRedis.url })) as [MongoStore, MongoStore];
+    await web.scoped(WS).orgs.insert(org('food-bank', 'Food Bank'));
+    expect(await nameOf(worker, 'food-bank')).toBe('Food Bank');
+
+    await privateRedis.stop();
+    // The command still succeeds: the database has the write, the token waits.
+    expect((await web.scoped(WS).orgs.update({ slug: 'food-bank' }, { name: 'Renamed In Outage' })).ok).toBe(true);
+    expect(await nameOf(web, 'food-bank')).toBe('Renamed In Outage');
+    expect(await nameOf(worker, 'food-bank')).toBe('Renamed In Outage');
+
+    await privateRedis.start();
+    await waitFor('the worker to cache again', async () => {
+      const before = worker.cache?.stats.hits ?? 0;
+      await nameOf(worker, 'food-bank');
+      await nameOf(worker, 'food-bank');
+      return (worker.cache?.stats.hits ?? 0) > before;
+    });
+    expect(await nameOf(worker, 'food-bank')).toBe('Renamed In Outage');
+    // And caching is live again in both directions.
+    await web.scoped(WS).orgs.update({ slug: 'food-bank' }, { name: 'Renamed After' });
+    await pastTheShare();
+    expect(await nameOf(worker, 'food-bank')).toBe('Renamed After');
+  }, 30_000);
+
+  it('a process that lost its connection drops what it cached, even if it wrote nothing', async () => {
+    privateRedis = await startPrivateRedis();
+    const [store] = (await processes(1, { url: privateRedis.url })) as [MongoStore];
+    await store.scoped(WS).orgs.insert(org('food-bank', 'Food Bank'));
+    expect(await nameOf(store, 'food-bank')).toBe('Food Bank');
+    await renameBehindTheCache(store, 'food-bank', 'Changed Behind');
+    expect(await nameOf(store, 'food-bank')).toBe('Food Bank');
+    // Connections drop but Redis keeps its data, tokens included: only dropping the copies
+    // on the disconnection keeps the old name from being served.
+    const admin = new Redis(privateRedis.url);
+    try {
+      await admin.client('KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
+    } finally {
+      admin.disconnect();
+    }
+    await waitFor('the cache to come back', async () => {
+      const before = store.cache?.stats.hits ?? 0;
+      await nameOf(store, 'food-bank');
+      await nameOf(store, 'food-bank');
+      return (store.cache?.stats.hits ?? 0) > before;
+    });
+    expect(await nameOf(store, 'food-bank')).toBe('Changed Behind');
+  }, 30_000);
+
+  it('a write whose token change could not reach Redis changes it on reconnection, so other processes stop serving the old copy', async () => {
+    // The web process reaches Redis through a link that can be cut; the worker's connection
+    // and Redis's data stay up, so the worker keeps its copy under an unchanged token.
+    const link = await cuttableLink(new URL(redisUrl()).port);
+    const prefix = uniquePrefix('read-cache-link');
+    const db = mongoUri(testDb(import.meta.url));
+    const web = await MongoStore.connect(db, { cache: new ReadCache(new RedisRevisionBoard(link.url, prefix)) });
+    const worker = await MongoStore.connect(db, { cache: new ReadCache(new RedisRevisionBoard(redisUrl(), prefix)) });
+    open.push(web, worker);
+    try {
+      await web.scoped(WS).orgs.insert(org('food-bank', 'Food Bank'));
+      await pastTheShare();
+      expect(await nameOf(worker, 'food-bank')).toBe('Food Bank');
+
+      await link.cut();
+      expect((await web.scoped(WS).orgs.update({ slug: 'food-bank' }, { name: 'Renamed' })).ok).toBe(true);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await nameOf(worker, 'food-bank')).toBe('Food Bank'); // no token change has reached Redis
+
+      link.restore();
+      await waitFor('the worker to see the rename', async () => (await nameOf(worker, 'food-bank')) === 'Renamed', 10_000);
+    } finally {
+      await link.close();
+    }
+  }, 30_000);
+});
