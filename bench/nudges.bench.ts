@@ -27,6 +27,8 @@ import type { Clock, Notifier, Recipient } from '../src/core/ports.js';
 import { WorkingCalendar } from '../src/core/time/working-days.js';
 import { loadWorkspaceNudges } from '../src/queue/nudge.source.js';
 import { MongoStore } from '../src/store/mongo.store.js';
+import { ReadCache } from '../src/store/read.cache.js';
+import { RedisRevisionBoard } from '../src/store/revisions.js';
 import { startWorkers } from '../jobs/workers.js';
 
 interface Options {
@@ -183,7 +185,8 @@ async function main(): Promise<void> {
   const redisUrl = env('REDIS_URL');
   const run = randomBytes(4).toString('hex');
   const prefix = `consortia-bench-${run}`;
-  const store = await MongoStore.connect(withDatabase(mongo, `consortia_bench_nudges_${run}`));
+  // As the worker process has it: reads through the cache, tokens on the same Redis.
+  const store = await MongoStore.connect(withDatabase(mongo, `consortia_bench_nudges_${run}`), { cache: new ReadCache(new RedisRevisionBoard(redisUrl, prefix)) });
   say(`Nudge benchmark${opts.quick ? ' (quick)' : ''}: ${opts.nudges.toLocaleString('en-GB')} nudges across ${opts.workspaces} workspaces, concurrency ${opts.concurrency}.`);
   let workers: Awaited<ReturnType<typeof startWorkers>> | undefined;
   try {

@@ -222,7 +222,7 @@ describe.runIf(redisServerAvailable())('read cache when Redis fails', () => {
     // on the disconnection keeps the old name from being served.
     const admin = new Redis(privateRedis.url);
     try {
-      await admin.client('KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
+      await admin.call('CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
     } finally {
       admin.disconnect();
     }

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { civilFromDay, dayFromCivil, isRealDate, isValidTimeZone, parseClock, parseHHMM, weekdayOf } from '../../src/core/time/civil-day.js';
+import { civilFromDay, dayFromCivil, dayOf, instantAt, isRealDate, isValidTimeZone, parseClock, parseHHMM, wallClockOf, weekdayOf } from '../../src/core/time/civil-day.js';
 
 describe('parseClock', () => {
   it.each([
@@ -53,5 +55,46 @@ describe('day numbers', () => {
     expect(isValidTimeZone('Europe/London')).toBe(true);
     expect(isValidTimeZone('Europe/Londres')).toBe(false);
     expect(isValidTimeZone('')).toBe(false);
+  });
+});
+
+describe('placing instants in zones, from remembered offsets', () => {
+  // Zones with clock changes at different times of day, half- and quarter-hour offsets,
+  // and one that moves across the date line.
+  const zones = ['Europe/London', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns', 'Pacific/Apia', 'UTC'];
+  const DAY = 86_400_000;
+  const luxonDay = (ms: number, zone: string) => { const dt = DateTime.fromMillis(ms, { zone }); return dayFromCivil({ year: dt.year, month: dt.month, day: dt.day }); };
+
+  it('agrees with the time-zone database on the day and the wall clock, clock changes included', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2040, 0, 1) }), (zone, ms) => {
+        const dt = DateTime.fromMillis(ms, { zone });
+        expect(dayOf(new Date(ms), zone)).toBe(luxonDay(ms, zone));
+        expect(wallClockOf(new Date(ms), zone)).toEqual({ hour: dt.hour, minute: dt.minute, second: dt.second, millisecond: dt.millisecond });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('is exact on both sides of every clock change in London in 2027, to the millisecond', () => {
+    for (const change of [Date.UTC(2027, 2, 28, 1), Date.UTC(2027, 9, 31, 1)]) {
+      for (const ms of [change - 1, change, change + 1, change - 15 * 60_000, change + DAY]) {
+        const dt = DateTime.fromMillis(ms, { zone: 'Europe/London' });
+        expect(wallClockOf(new Date(ms), 'Europe/London')).toEqual({ hour: dt.hour, minute: dt.minute, second: dt.second, millisecond: dt.millisecond });
+        expect(dayOf(new Date(ms), 'Europe/London')).toBe(luxonDay(ms, 'Europe/London'));
+      }
+    }
+  });
+
+  it('builds the same instant from a day and a time, asked once or many times', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), fc.integer({ min: dayFromCivil({ year: 2020, month: 1, day: 1 }), max: dayFromCivil({ year: 2035, month: 1, day: 1 }) }), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), (zone, day, hour, minute) => {
+        const c = civilFromDay(day);
+        const expected = DateTime.fromObject({ ...c, hour, minute }, { zone }).toMillis();
+        expect(instantAt(day, { hour, minute }, zone).getTime()).toBe(expected);
+        expect(instantAt(day, { hour, minute }, zone).getTime()).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -75,9 +75,41 @@ export function parseClock(text: string): ClockTime | null {
 
 /** Day number (days since 1970-01-01) of the calendar date `instant` falls on in `zone`. */
 export function dayOf(instant: Date, zone: string): number {
-  const dt = DateTime.fromJSDate(instant, { zone });
-  if (!dt.isValid) throw new RangeError(`Cannot place ${String(instant)} in time zone ${zone}`);
-  return dayFromCivil({ year: dt.year, month: dt.month, day: dt.day });
+  const ms = instant.getTime();
+  const offset = offsetAt(ms, zone);
+  if (offset === null) throw new RangeError(`Cannot place ${String(instant)} in time zone ${zone}`);
+  return Math.floor((ms + offset) / MS_PER_DAY);
+}
+
+/**
+ * A zone's UTC offsets, by quarter hour of UTC time. Zones change their offset only on a
+ * quarter hour, so an offset that is the same at both ends of a quarter holds all through
+ * it; a quarter with a change in it is worked out instant by instant. Dates are placed in
+ * zones by the thousand when nudges are planned, and Intl's answer is slow.
+ */
+const QUARTER_MS = 900_000;
+const offsets = new Map<string, number | null>();
+const OFFSETS_MAX = 50_000;
+
+function zoneOffsetMs(ms: number, zone: string): number | null {
+  const dt = DateTime.fromMillis(ms, { zone });
+  return dt.isValid ? dt.offset * 60_000 : null;
+}
+
+function offsetAt(ms: number, zone: string): number | null {
+  if (!Number.isFinite(ms)) return null;
+  const quarter = Math.floor(ms / QUARTER_MS);
+  const key = `${zone}|${quarter}`;
+  let known = offsets.get(key);
+  if (known === undefined) {
+    const start = zoneOffsetMs(quarter * QUARTER_MS, zone);
+    const end = zoneOffsetMs((quarter + 1) * QUARTER_MS - 1, zone);
+    // NaN marks a quarter with a change in it.
+    known = start === null || end === null ? null : start === end ? start : Number.NaN;
+    if (offsets.size >= OFFSETS_MAX) offsets.clear();
+    offsets.set(key, known);
+  }
+  return known !== null && Number.isNaN(known) ? zoneOffsetMs(ms, zone) : known;
 }
 
 /** Day number of a calendar date. */
@@ -109,18 +141,33 @@ export function isRealDate(date: CivilDate): boolean {
  * spring-forward gap moves forward by the gap (01:30 becomes 02:30), as clocks do.
  */
 export function instantAt(dayNumber: number, time: ClockTime | WallClock, zone: string): Date {
-  const dt = DateTime.fromObject(
-    { ...civilFromDay(dayNumber), hour: time.hour, minute: time.minute, second: 'second' in time ? time.second : 0, millisecond: 'millisecond' in time ? time.millisecond : 0 },
-    { zone },
-  );
-  if (!dt.isValid) throw new RangeError(`Cannot build a time on day ${dayNumber} in time zone ${zone}`);
-  return dt.toJSDate();
+  const second = 'second' in time ? time.second : 0;
+  const millisecond = 'millisecond' in time ? time.millisecond : 0;
+  const key = `${zone}|${dayNumber}|${time.hour}|${time.minute}|${second}|${millisecond}`;
+  let ms = instants.get(key);
+  if (ms === undefined) {
+    const dt = DateTime.fromObject({ ...civilFromDay(dayNumber), hour: time.hour, minute: time.minute, second, millisecond }, { zone });
+    if (!dt.isValid) throw new RangeError(`Cannot build a time on day ${dayNumber} in time zone ${zone}`);
+    ms = dt.toMillis();
+    if (instants.size >= OFFSETS_MAX) instants.clear();
+    instants.set(key, ms);
+  }
+  return new Date(ms);
 }
+
+/** Instants already built from a day, a time and a zone (the same few recur for every task). */
+const instants = new Map<string, number>();
 
 /** Wall-clock time (to the millisecond) of `instant` in `zone`. */
 export function wallClockOf(instant: Date, zone: string): WallClock {
-  const dt = DateTime.fromJSDate(instant, { zone });
-  return { hour: dt.hour, minute: dt.minute, second: dt.second, millisecond: dt.millisecond };
+  const ms = instant.getTime();
+  const offset = offsetAt(ms, zone);
+  if (offset === null) {
+    const dt = DateTime.fromJSDate(instant, { zone });
+    return { hour: dt.hour, minute: dt.minute, second: dt.second, millisecond: dt.millisecond };
+  }
+  const inDay = (((ms + offset) % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY;
+  return { hour: Math.floor(inDay / 3_600_000), minute: Math.floor(inDay / 60_000) % 60, second: Math.floor(inDay / 1000) % 60, millisecond: inDay % 1000 };
 }
 
 /** Minutes since midnight, for comparing times of day. */
