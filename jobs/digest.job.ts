@@ -69,7 +69,7 @@ export async function runDigests(deps: DigestDeps, workspaceId: string): Promise
       await deps.ledger.delivered(ws.id, nudge, new Date(), claim.attempts);
       sent += 1;
     } catch (err) {
-      await deps.ledger.release(ws.id, nudge, claim.claimedAt);
+      await deps.ledger.release(ws.id, nudge, claim);
       log.warn({ err, workspaceId: ws.id, consortium: c.ref }, 'weekly digest not delivered; it will be retried');
       throw err;
     }

@@ -15,7 +15,7 @@ import type { Notifier, Recipient } from '../src/core/ports.js';
 import type { Reply } from '../src/core/reply.js';
 import type { NudgeJobData } from '../src/queue/nudge.jobs.js';
 import type { NudgeLedger } from '../src/queue/nudge.ledger.js';
-import { nudgesOfConsortium, nudgesOfTask } from '../src/queue/nudge.source.js';
+import { nudgesOfConsortium, nudgesOfSharedTask } from '../src/queue/nudge.source.js';
 import type { NudgeLookups } from './nudge.lookups.js';
 
 export type NudgeOutcome = 'delivered' | 'stale' | 'settled' | 'nobody' | 'gone';
@@ -60,7 +60,7 @@ async function current(deps: NudgeWorkerDeps, ws: Workspace, key: string): Promi
   }
   if (parts.kind === 'digest') throw new UnrecoverableError(`digests run on the maintenance queue: ${key}`);
   const task = await deps.lookups.task(ws.id, parts.subject);
-  const nudge = task ? nudgesOfTask(ws, task).find((n) => n.key === key) : undefined;
+  const nudge = task ? nudgesOfSharedTask(ws, task).find((n) => n.key === key) : undefined;
   if (!task || !nudge) return null;
   const withLead = nudge.kind !== 'remind';
   const { people, leadSlug } = await peopleForTask(deps, ws, task, withLead);
@@ -109,7 +109,7 @@ export function nudgeProcessor(deps: NudgeWorkerDeps): (job: Job<NudgeJobData>, 
     const sent = await sendAll(deps, ws, now, skip);
     if (sent.error !== undefined) {
       if (sent.reached.length) await deps.ledger.sentTo(ws.id, now.nudge, sent.reached, new Date());
-      await deps.ledger.release(ws.id, now.nudge, claim.claimedAt);
+      await deps.ledger.release(ws.id, now.nudge, claim);
       throw sent.error;
     }
     const first = await deps.ledger.delivered(ws.id, now.nudge, new Date(), claim.attempts);

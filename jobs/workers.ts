@@ -8,6 +8,8 @@ import type { Redis } from 'ioredis';
 import { silentLog, type CoreLog } from '../src/core/context.js';
 import { systemClock, type Clock, type Notifier, type Store } from '../src/core/ports.js';
 import { BullScheduler } from '../src/queue/bull.scheduler.js';
+import { NudgeClaims } from '../src/queue/nudge.claims.js';
+import { NudgeLedger } from '../src/queue/nudge.ledger.js';
 import { MAINTENANCE_QUEUE, NUDGE_QUEUE, workerRedis, type MaintenanceJobData, type NudgeJobData } from '../src/queue/nudge.jobs.js';
 import { runDigests } from './digest.job.js';
 import { NudgeLookups } from './nudge.lookups.js';
@@ -41,8 +43,6 @@ export interface WorkerDeps {
   claimTtlMs?: number;
   /** How long workspace settings are reused between nudges. @defaultValue 1000 */
   settingsTtlMs?: number;
-  /** How long a task lookup waits to share one query with others. @defaultValue 5 */
-  coalesceMs?: number;
   /** On close, how long in-flight jobs may take before they are handed back. @defaultValue 10000 */
   shutdownGraceMs?: number;
   /**
@@ -74,10 +74,12 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     store: deps.store, redisUrl: deps.redisUrl, prefix: deps.prefix, clock, log, timeScale: deps.timeScale ?? 1,
     claimTtlMs: deps.claimTtlMs ?? 2 * lockDuration,
   });
-  const ledger = scheduler.ledger;
-  const lookups = new NudgeLookups(deps.store, { settingsTtlMs: deps.settingsTtlMs ?? 1_000, ...(deps.coalesceMs !== undefined ? { coalesceMs: deps.coalesceMs } : {}) });
-  const connections: Redis[] = [workerRedis(deps.redisUrl), workerRedis(deps.redisUrl), workerRedis(deps.redisUrl)];
-  const [nudgeConn, maintConn, queueConn] = connections as [Redis, Redis, Redis];
+  // Claims are many small commands from concurrent jobs: sent together, a tick's worth at a time.
+  const connections: Redis[] = [workerRedis(deps.redisUrl), workerRedis(deps.redisUrl), workerRedis(deps.redisUrl), workerRedis(deps.redisUrl, { enableAutoPipelining: true })];
+  const [nudgeConn, maintConn, queueConn, claimConn] = connections as [Redis, Redis, Redis, Redis];
+  // Deliveries claim nudges on a connection of their own, which waits out a busy Redis.
+  const ledger = new NudgeLedger(deps.store, new NudgeClaims(claimConn, deps.prefix, deps.claimTtlMs ?? 2 * lockDuration));
+  const lookups = new NudgeLookups(deps.store, { settingsTtlMs: deps.settingsTtlMs ?? 1_000 });
   for (const c of connections) c.on('error', (err) => log.warn({ err }, 'worker Redis connection error'));
   const maintenance = new Queue<MaintenanceJobData>(MAINTENANCE_QUEUE, { connection: queueConn, prefix: deps.prefix });
   maintenance.on('error', (err) => log.warn({ err }, 'maintenance queue error'));

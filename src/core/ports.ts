@@ -42,6 +42,11 @@ export interface ArrayEdits {
 export interface Collection<T> {
   findOne(filter: Filter<T>): Promise<T | null>;
   find(filter: Filter<T>, opts?: FindOptions): Promise<T[]>;
+  /**
+   * Like `find`, but the records may be shared with other callers (served from memory
+   * without a copy): for readers of many records that never change what they are given.
+   */
+  findShared(filter: Filter<T>): Promise<readonly Readonly<T>[]>;
   count(filter: Filter<T>): Promise<number>;
   insert(doc: Omit<T, 'workspaceId'>): Promise<WriteResult<T>>;
   /** Updates the first match and returns it as it is afterwards (null when nothing matched). */

@@ -13,6 +13,7 @@ import type { Workspace } from '../core/domain.js';
 import { selectPending, type Nudge } from '../core/nudges/nudge.policy.js';
 import { systemClock, type Clock, type Scheduler, type Store } from '../core/ports.js';
 import { NUDGE_JOB_OPTIONS, NUDGE_QUEUE, nudgeJobId, producerRedis, type NudgeJobData } from './nudge.jobs.js';
+import { NudgeClaims } from './nudge.claims.js';
 import { NudgeLedger } from './nudge.ledger.js';
 import { loadConsortiumNudges, loadTaskNudges, loadWorkspaceNudges } from './nudge.source.js';
 
@@ -69,8 +70,10 @@ export class BullScheduler implements Scheduler {
     this.scale = opts.timeScale ?? 1;
     this.timeoutMs = opts.commandTimeoutMs ?? 1_500;
     this.prefix = opts.prefix;
-    this.ledger = new NudgeLedger(opts.store, opts.claimTtlMs ?? 60_000);
     this.redis = producerRedis(opts.redisUrl, this.timeoutMs);
+    // The scheduler settles nudges it will not queue; marking them done in Redis too lets a
+    // job queued earlier for one end at once.
+    this.ledger = new NudgeLedger(opts.store, new NudgeClaims(this.redis, opts.prefix, opts.claimTtlMs ?? 60_000));
     let lastComplaint = 0;
     const complain = (err: unknown) => {
       // Reconnection errors repeat every retry; once a minute says enough.

@@ -72,6 +72,6 @@ export function producerRedis(url: string, timeoutMs: number): Redis {
 }
 
 /** A connection for BullMQ workers: blocking commands must be allowed to wait. */
-export function workerRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(200 * times, 2_000) });
+export function workerRedis(url: string, extra: RedisOptions = {}): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(200 * times, 2_000), ...extra });
 }

@@ -1,22 +1,22 @@
 /**
- * The nudge ledger in MongoDB: what makes a retried, duplicated or recovered job deliver
- * once. Every write is an insert against the unique `(workspaceId, key)` index, so the
- * database arbitrates every race.
+ * The nudge ledger in MongoDB: the record of what was delivered, which the sweeper trusts
+ * and which makes a retried, duplicated or recovered job deliver once. Every write is an
+ * insert against the unique `(workspaceId, key)` index, so the database arbitrates races.
  *
  * A nudge `K` has up to three kinds of entry:
- * - `K` — the claim: a worker is delivering it (`attempts` ≥ 1), or it was settled
- *   without sending (`attempts` 0: already past when its task got its date, or nudges off);
  * - `K#done` — delivered (`deliveredAt`); `attempts` is how many claims it took;
+ * - `K` with `attempts` 0 — settled without sending (already past when its task got its
+ *   date, or nudges off);
  * - `K#to:<recipient>` — one recipient already has it, written only when a delivery to
  *   several people fails part-way, so the retry skips them.
  *
- * Delivery is recorded by a second insert rather than by updating the claim because
- * inserts are the one write every supported MongoDB server does by index; FerretDB's
- * SQLite backend rewrites an update by scanning the collection, which a ledger growing
- * by every nudge cannot afford on the hot path.
+ * Who is sending a nudge right now is a claim in Redis (see nudge.claims.ts): it keeps two
+ * live workers from sending at once and expires by itself when a worker dies. An attempt
+ * that is not the first reads the ledger before sending, since an earlier one may have
+ * delivered and died before saying so.
  *
  * Guarantee: a nudge is sent at least once (a crash between claim and delivery leaves a
- * claim that goes stale and is taken over), and at most once except when a process dies
+ * claim that expires and is taken over), and at most once except when a process dies
  * between the chat platform accepting a message and `K#done` being written — a window of
  * one round trip, in which the retry sends it again. The key travels with the message
  * (`Notifier.send` meta) so an adapter that can deduplicate closes that window too.
@@ -24,12 +24,13 @@
 import type { NudgeRecord, Store, WorkspaceData } from '../core/ports.js';
 import type { Nudge } from '../core/nudges/nudge.policy.js';
 import { ledgerWriterFor, type LedgerWriter } from './ledger.writer.js';
+import type { NudgeClaims } from './nudge.claims.js';
 
 const DONE = '#done';
 const TO = '#to:';
 
 export type Claim =
-  | { kind: 'mine'; attempts: number; claimedAt: Date }
+  | { kind: 'mine'; attempts: number; claimedAt: Date; token: string }
   | { kind: 'settled' }
   | { kind: 'busy'; retryAt: Date };
 
@@ -38,8 +39,8 @@ export class NudgeLedger {
 
   constructor(
     private readonly store: Store,
-    /** A claim older than this is presumed abandoned by a dead process. */
-    readonly claimTtlMs: number,
+    /** Claims in Redis; only the workers that deliver need them. */
+    private readonly claims?: NudgeClaims,
     writer?: LedgerWriter,
   ) {
     this.writer = writer ?? ledgerWriterFor(store);
@@ -53,38 +54,44 @@ export class NudgeLedger {
     return { key, kind: n.kind, subject: n.subject, dueAt: n.dueAt, claimedAt: now, attempts, ...(delivered ? { deliveredAt: delivered } : {}) };
   }
 
+  private claimsOrThrow(): NudgeClaims {
+    if (!this.claims) throw new Error('this ledger was made without claims: only workers deliver');
+    return this.claims;
+  }
+
   /**
    * Claims a nudge for delivery. `mine` when this caller may send it (first claim, or
-   * taking over a stale one); `settled` when it was delivered or settled already; `busy`
-   * when another worker's claim is still fresh.
+   * taking over an expired one); `settled` when it was delivered or settled already; `busy`
+   * when another worker's claim is still live.
    */
   async claim(workspaceId: string, n: Nudge, now: Date): Promise<Claim> {
-    const data = this.data(workspaceId);
-    if ((await this.writer.insert(workspaceId, this.record(n, n.key, now, 1))) === 'ok') return { kind: 'mine', attempts: 1, claimedAt: now };
-    const entries = await data.nudges.find({ key: { in: [n.key, n.key + DONE] } });
-    const claim = entries.find((e) => e.key === n.key);
-    if (entries.some((e) => e.key === n.key + DONE) || !claim || claim.attempts === 0) return { kind: 'settled' };
-    const staleAt = claim.claimedAt.getTime() + this.claimTtlMs;
-    if (staleAt > now.getTime()) return { kind: 'busy', retryAt: new Date(staleAt) };
-    // Compare-and-set on the claim time: of several takers only one moves it.
-    const taken = await data.nudges.update({ key: n.key, claimedAt: claim.claimedAt, attempts: claim.attempts }, { claimedAt: now }, { inc: { attempts: 1 } });
-    if (taken.ok && taken.value) return { kind: 'mine', attempts: taken.value.attempts, claimedAt: now };
-    return { kind: 'busy', retryAt: new Date(now.getTime() + this.claimTtlMs) };
+    const claims = this.claimsOrThrow();
+    const c = await claims.claim(workspaceId, n.key);
+    if (c.kind === 'done') return { kind: 'settled' };
+    if (c.kind === 'busy') return { kind: 'busy', retryAt: new Date(now.getTime() + c.retryInMs) };
+    if (c.attempts > 1 && (await this.settledKeys(workspaceId, [n.key])).has(n.key)) {
+      await claims.done(workspaceId, [n.key]);
+      return { kind: 'settled' };
+    }
+    return { kind: 'mine', attempts: c.attempts, claimedAt: now, token: c.token };
   }
 
   /** Records delivery. False when someone else recorded it first (a duplicate was sent). */
   async delivered(workspaceId: string, n: Nudge, now: Date, attempts: number): Promise<boolean> {
+    // The claim is left to expire rather than replaced by a done mark: one Redis command
+    // less per nudge, and any later attempt counts as a retry, which reads this record first.
     return (await this.writer.insert(workspaceId, this.record(n, n.key + DONE, now, attempts, now))) === 'ok';
   }
 
-  /** Settles nudges that will not be sent, unless a worker claimed them first. */
+  /** Settles nudges that will not be sent. */
   async settle(workspaceId: string, nudges: readonly Nudge[], now: Date): Promise<void> {
     await Promise.all(nudges.map((n) => this.writer.insert(workspaceId, this.record(n, n.key, now, 0))));
+    await this.claims?.done(workspaceId, nudges.map((n) => n.key));
   }
 
-  /** Lets a failed delivery be retried at once instead of waiting for the claim to go stale. */
-  async release(workspaceId: string, n: Nudge, claimedAt: Date): Promise<void> {
-    await this.data(workspaceId).nudges.update({ key: n.key, claimedAt }, { claimedAt: new Date(0) });
+  /** Lets a failed delivery be retried at once instead of waiting for the claim to expire. */
+  async release(workspaceId: string, n: Nudge, claim: { token: string }): Promise<void> {
+    await this.claimsOrThrow().release(workspaceId, n.key, claim.token);
   }
 
   /** Notes recipients who already have a nudge whose delivery to others failed. */

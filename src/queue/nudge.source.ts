@@ -27,6 +27,24 @@ export function nudgesOfTask(ws: Workspace, task: Task): Nudge[] {
   return taskNudges(task, ws.settings, workspaceCalendar(ws));
 }
 
+/** Nudges worked out for records that are shared (not copied) and so never change. */
+const ofShared = new WeakMap<object, { settings: string; nudges: readonly Nudge[] }>();
+
+/**
+ * The nudges of a task the read cache shares between callers: a task owes eight or so
+ * nudges, each its own job, and all of them need the whole list; it is worked out once
+ * per task record and workspace settings. The result is shared too: read it only.
+ */
+export function nudgesOfSharedTask(ws: Workspace, task: Readonly<Task>): readonly Nudge[] {
+  const s = ws.settings;
+  const settings = JSON.stringify([s.timezone, s.holidays, s.hoursStart, s.hoursEnd, s.reminderDays]);
+  const known = ofShared.get(task);
+  if (known && known.settings === settings) return known.nudges;
+  const nudges = nudgesOfTask(ws, task);
+  ofShared.set(task, { settings, nudges });
+  return nudges;
+}
+
 export function nudgesOfConsortium(ws: Workspace, c: Consortium, tender: Tender | null): Nudge[] {
   return countdownNudges(c, tender, workspaceCalendar(ws));
 }

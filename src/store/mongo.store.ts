@@ -8,7 +8,7 @@ import type { Platform } from '../core/command.js';
 import { DEFAULT_WEIGHTS, type Workspace, type WorkspaceSettings } from '../core/domain.js';
 import type { CalendarToken, RefKind, Store, WorkspaceData, WorkspaceDirectory } from '../core/ports.js';
 import { counterSchema, tenantSchemas, workspaceSchema } from './schemas.js';
-import { ScopedCollection, type AnyModel } from './scoped.collection.js';
+import { ScopedCollection, stripRecord, type AnyModel } from './scoped.collection.js';
 import { CachedCollection, type ReadCache } from './read.cache.js';
 import { InsertBatcher, type BulkCollection } from './insert.batcher.js';
 
@@ -34,6 +34,11 @@ export interface MongoStoreOptions {
 
 /** The collections read on nearly every command; the ledger and the audit trail are not cached. */
 const CACHED = ['orgs', 'members', 'tenders', 'interests', 'consortia', 'tasks', 'matches'] as const;
+/** Documents per reply to a find: whole collections come back in a few replies, not in hundreds. */
+const BATCH_SIZE = 5_000;
+
+const MODEL_OF = { orgs: 'Organisation', members: 'Member', tenders: 'Tender', interests: 'Interest', consortia: 'Consortium', tasks: 'Task', matches: 'MatchRun' } as const;
+
 /** Collections whose tokens are kept per tender, so interest in one tender leaves the others' reads cached. */
 const PARTITIONS: Partial<Record<(typeof CACHED)[number], string>> = { interests: 'tenderRef', matches: 'tenderRef' };
 
@@ -125,9 +130,21 @@ export class MongoStore implements Store {
     };
     const cache = this.cache;
     if (!cache) return data;
-    const cached = Object.fromEntries(CACHED.map((name) => [name, new CachedCollection(data[name] as never, cache, workspaceId, name, PARTITIONS[name])]));
+    const cached = Object.fromEntries(CACHED.map((name) => [name, new CachedCollection(data[name] as never, cache, workspaceId, name, PARTITIONS[name], this.acrossLoaders[name])]));
     return { ...data, ...cached } as WorkspaceData;
   }
+
+  /** Whole collections for several workspaces at once, grouped by workspace (see ReadCache.readAcross). */
+  private readonly acrossLoaders = Object.fromEntries(
+    CACHED.map((name) => [name, async (workspaceIds: string[]) => {
+      const model = this.models[MODEL_OF[name]];
+      // In large batches: every round trip to the server is paid for in latency.
+      const docs = await model.find({ workspaceId: mongoose.trusted({ $in: workspaceIds }) }).batchSize(BATCH_SIZE).lean();
+      const out = new Map<string, unknown[]>(workspaceIds.map((id) => [id, []]));
+      for (const d of docs as { workspaceId: string }[]) out.get(d.workspaceId)?.push(stripRecord(d));
+      return out;
+    }]),
+  ) as Record<(typeof CACHED)[number], (workspaceIds: string[]) => Promise<Map<string, never[]>>>;
 
   async calendarOwner(token: string): Promise<CalendarToken | null> {
     if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{16,100}$/.test(token)) return null;

@@ -20,6 +20,12 @@ export interface ReadCacheOptions {
   observe?: (collection: string, result: 'hit' | 'miss' | 'bypass') => void;
 }
 
+interface Batch<V> {
+  waiting: Map<string, { value: Promise<V>; resolve(v: V): void; reject(e: unknown): void }>;
+  loadMany(workspaceIds: string[]): Promise<Map<string, V>>;
+  empty: V;
+}
+
 interface Entry {
   token: string;
   at: number;
@@ -37,6 +43,8 @@ export interface ReadCacheStats {
 
 export class ReadCache {
   private readonly entries = new Map<string, Entry>();
+  /** Cross-workspace reads gathering in this turn of the event loop, by collection and query. */
+  private readonly batches = new Map<string, Batch<unknown>>();
   private readonly maxEntries: number;
   private readonly maxAgeMs: number;
   private readonly observe: NonNullable<ReadCacheOptions['observe']>;
@@ -99,6 +107,80 @@ export class ReadCache {
     return value;
   }
 
+  /**
+   * Like `read`, for a query that has the same shape in every workspace (a whole
+   * collection): the workspaces that miss in the same turn of the event loop are read from
+   * the database together, by `loadMany`, which answers for each workspace it was given.
+   * A burst of work across many workspaces (nudges falling due at 09:00 everywhere) then
+   * costs one query, where a database that scans for any filter would otherwise scan once
+   * per workspace.
+   */
+  async readAcross<V>(workspaceId: string, name: string, query: string, loadMany: (workspaceIds: string[]) => Promise<Map<string, V>>, empty: V): Promise<V> {
+    const tokens = await this.board.tokens(workspaceId, [name]);
+    if (!tokens) {
+      this.stats.bypassed++;
+      this.observe(name, 'bypass');
+      return (await loadMany([workspaceId])).get(workspaceId) ?? empty;
+    }
+    const token = tokens.join('|');
+    const key = `${workspaceId}\u0000${name}\u0000${query}`;
+    const now = Date.now();
+    const hit = this.entries.get(key);
+    if (hit && hit.token === token && now - hit.at < this.maxAgeMs) {
+      this.stats.hits++;
+      this.observe(name, 'hit');
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit.value as Promise<V>;
+    }
+    this.stats.misses++;
+    this.observe(name, 'miss');
+    const batchKey = `${name}\u0000${query}`;
+    let batch = this.batches.get(batchKey) as Batch<V> | undefined;
+    if (!batch) {
+      batch = { waiting: new Map(), loadMany, empty };
+      this.batches.set(batchKey, batch as Batch<unknown>);
+      setImmediate(() => this.runBatch(batchKey));
+    }
+    let waiter = batch.waiting.get(workspaceId);
+    if (!waiter) {
+      let resolve!: (v: V) => void;
+      let reject!: (e: unknown) => void;
+      const value = new Promise<V>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      waiter = { value, resolve, reject };
+      batch.waiting.set(workspaceId, waiter);
+    }
+    const entry: Entry = { token, at: now, value: waiter.value };
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    if (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    waiter.value.catch(() => {
+      if (this.entries.get(key) === entry) this.entries.delete(key);
+    });
+    return waiter.value;
+  }
+
+  private runBatch(batchKey: string): void {
+    const batch = this.batches.get(batchKey);
+    this.batches.delete(batchKey);
+    if (!batch) return;
+    const ids = [...batch.waiting.keys()];
+    batch.loadMany(ids).then(
+      (found) => {
+        for (const [id, w] of batch.waiting) w.resolve(found.get(id) ?? batch.empty);
+      },
+      (err: unknown) => {
+        for (const w of batch.waiting.values()) w.reject(err);
+      },
+    );
+  }
+
   /** After a write: copies that depend on these tokens, everywhere, are out of date. */
   changed(workspaceId: string, names: readonly string[]): Promise<void> {
     return this.board.bump(workspaceId, names);
@@ -140,7 +222,20 @@ export class CachedCollection<T> implements Collection<T> {
     private readonly workspaceId: string,
     private readonly name: string,
     private readonly partitionBy?: string,
+    /** Reads a whole collection for several workspaces in one query. */
+    private readonly loadAcross?: (workspaceIds: string[]) => Promise<Map<string, T[]>>,
   ) {}
+
+  /** The whole collection for this workspace, batched with other workspaces' when it can be. */
+  private whole(): Promise<T[]> {
+    const loadAcross = this.loadAcross;
+    if (!loadAcross) return this.read(describe('find', {}, {}), {}, () => this.inner.find({}, {}));
+    return this.cache.readAcross(this.workspaceId, this.name, describe('find', {}, {}), loadAcross, []);
+  }
+
+  private static isWhole(filter: object, opts: FindOptions = {}): boolean {
+    return Object.keys(filter).length === 0 && opts.sort === undefined && !opts.limit && !opts.skip;
+  }
 
   /** The partition a filter or document is confined to, if any. */
   private partition(of: unknown): string | undefined {
@@ -163,7 +258,13 @@ export class CachedCollection<T> implements Collection<T> {
   }
 
   async find(filter: Filter<T>, opts: FindOptions = {}): Promise<T[]> {
+    if (CachedCollection.isWhole(filter, opts)) return copyData(await this.whole());
     return copyData(await this.read(describe('find', filter, opts), filter, () => this.inner.find(filter, opts)));
+  }
+
+  findShared(filter: Filter<T>): Promise<readonly T[]> {
+    if (CachedCollection.isWhole(filter)) return this.whole();
+    return this.read(describe('find', filter, {}), filter, () => this.inner.find(filter, {}));
   }
 
   count(filter: Filter<T>): Promise<number> {

@@ -91,7 +91,7 @@ function fail<T>(err: unknown): WriteResult<T> {
   throw err;
 }
 
-function strip<T>(doc: unknown): T {
+export function stripRecord<T>(doc: unknown): T {
   if (!doc || typeof doc !== 'object') return doc as T;
   const { _id: _ignored, updatedAt: _u, ...rest } = doc as Record<string, unknown>;
   return rest as T;
@@ -111,16 +111,20 @@ export class ScopedCollection<T extends { workspaceId: string }> implements Coll
 
   async findOne(filter: Filter<T>): Promise<T | null> {
     const doc = await this.model.findOne(this.q(filter)).lean();
-    return doc ? strip<T>(doc) : null;
+    return doc ? stripRecord<T>(doc) : null;
   }
 
   async find(filter: Filter<T>, opts: FindOptions = {}): Promise<T[]> {
-    let query = this.model.find(this.q(filter));
+    let query = this.model.find(this.q(filter)).batchSize(5_000);
     if (opts.sort) query = query.sort(opts.sort);
     if (opts.skip) query = query.skip(opts.skip);
     if (opts.limit) query = query.limit(opts.limit);
     const docs = await query.lean();
-    return docs.map((d) => strip<T>(d));
+    return docs.map((d) => stripRecord<T>(d));
+  }
+
+  findShared(filter: Filter<T>): Promise<readonly T[]> {
+    return this.find(filter);
   }
 
   count(filter: Filter<T>): Promise<number> {
@@ -131,7 +135,7 @@ export class ScopedCollection<T extends { workspaceId: string }> implements Coll
     if (this.batcher) return this.batchedInsert(doc);
     try {
       const created = await this.model.create({ ...doc, workspaceId: this.workspaceId });
-      return { ok: true, value: strip<T>(created.toObject()) };
+      return { ok: true, value: stripRecord<T>(created.toObject()) };
     } catch (err) {
       return fail(err);
     }
@@ -153,7 +157,7 @@ export class ScopedCollection<T extends { workspaceId: string }> implements Coll
     }
     const outcome = await this.batcher!.insert(raw);
     if (outcome === 'duplicate') return { ok: false, error: 'duplicate', message: 'that already exists' };
-    return { ok: true, value: strip<T>(raw) };
+    return { ok: true, value: stripRecord<T>(raw) };
   }
 
   async update(filter: Filter<T>, set: Partial<Omit<T, 'workspaceId'>>, edits: ArrayEdits = {}): Promise<WriteResult<T | null>> {
@@ -168,7 +172,7 @@ export class ScopedCollection<T extends { workspaceId: string }> implements Coll
       const doc = await this.model
         .findOneAndUpdate(this.q(filter), update, { returnDocument: 'after', runValidators: true })
         .lean();
-      return { ok: true, value: doc ? strip<T>(doc) : null };
+      return { ok: true, value: doc ? stripRecord<T>(doc) : null };
     } catch (err) {
       return fail(err);
     }

@@ -17,13 +17,23 @@ const queryOps = [
   'deleteOne', 'deleteMany', 'findOneAndDelete', 'replaceOne', 'findOneAndReplace',
 ] as const;
 
+/**
+ * A filter names its workspaces: one, or (for background reads over several workspaces at
+ * once, such as the nudge worker's) an explicit `$in` list of them, and nothing else.
+ */
+function namesWorkspaces(ws: unknown): boolean {
+  if (typeof ws === 'string') return ws !== '';
+  if (typeof ws !== 'object' || ws === null) return false;
+  const keys = Object.keys(ws);
+  const list = (ws as { $in?: unknown }).$in;
+  return keys.length === 1 && keys[0] === '$in' && Array.isArray(list) && list.length > 0 && list.every((w) => typeof w === 'string' && w !== '');
+}
+
 export function tenantPlugin(schema: Schema): void {
   for (const op of queryOps) {
     schema.pre(op, function () {
       const filter = this.getFilter() as { workspaceId?: unknown };
-      if (typeof filter.workspaceId !== 'string' || filter.workspaceId === '') {
-        throw new UnscopedQueryError(this.model.modelName, op);
-      }
+      if (!namesWorkspaces(filter.workspaceId)) throw new UnscopedQueryError(this.model.modelName, op);
     });
   }
   schema.pre('validate', function () {

@@ -40,10 +40,10 @@ describe('nudge delivery', () => {
     ]);
     expect(w.notifier.delivered.find((d) => d.key === 'remind:K-1:1:d1')?.text).toContain('K-1 "Pricing schedule" (C-1) is due in 1 working day: Wed 20 Jan 2027, 17:30');
     expect(w.notifier.delivered.find((d) => d.key === 'remind:K-1:1:d1')?.dueAt).toBe('2027-01-19T09:00:00.000Z');
-    const ledger = await new NudgeLedger(w.store, 1_000).deliveries(s.ws);
+    const ledger = await new NudgeLedger(w.store).deliveries(s.ws);
     expect([...ledger.keys()].sort()).toEqual(['escalate:K-1:1:esc', 'overdue:K-1:1:od', 'remind:K-1:1:d0', 'remind:K-1:1:d1']);
     expect([...ledger.values()].every((e) => e.attempts === 1)).toBe(true);
-    const settled = await new NudgeLedger(w.store, 1_000).settledKeys(s.ws, ['remind:K-1:1:d7', 'remind:K-1:1:d3']);
+    const settled = await new NudgeLedger(w.store).settledKeys(s.ws, ['remind:K-1:1:d7', 'remind:K-1:1:d3']);
     expect(settled.size).toBe(2);
   });
 

@@ -56,7 +56,7 @@ describe('a worker killed mid-batch', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
-    const ledger = new NudgeLedger(w.store, 2_000);
+    const ledger = new NudgeLedger(w.store);
 
     // Kill it once every slot hangs on a claimed nudge and all it delivered is in the ledger.
     await eventually('the worker is mid-batch with every slot in flight', async () => {

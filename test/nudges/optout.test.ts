@@ -37,7 +37,7 @@ describe('nudges turned off', () => {
     expect(world.notifier.delivered).toEqual([]);
     expect(outcomes.sort()).toEqual(['escalate:K-1:1:esc nobody', 'overdue:K-1:1:od nobody', 'remind:K-1:1:d0 nobody', 'remind:K-1:1:d1 nobody']);
     // Settled: turning nudges back on later does not bring these back.
-    const settled = await new NudgeLedger(world.store, 1_000).settledKeys(s.ws, ['remind:K-1:1:d1', 'overdue:K-1:1:od']);
+    const settled = await new NudgeLedger(world.store).settledKeys(s.ws, ['remind:K-1:1:d1', 'overdue:K-1:1:od']);
     expect(settled.size).toBe(2);
   });
 });

@@ -79,7 +79,7 @@ describe('the worker process', () => {
     // What was in flight was finished before exiting, and recorded as delivered.
     const finished = lines(out).map((l) => (JSON.parse(l) as { key: string }).key);
     expect([...new Set(finished)].sort()).toEqual([...new Set(lines(started))].sort());
-    const ledger = new NudgeLedger(w.store, 2_000);
+    const ledger = new NudgeLedger(w.store);
     expect([...(await ledger.deliveries(ws)).keys()].sort()).toEqual([...new Set(finished)].sort());
     expect(await w.scheduler.queue.getActiveCount()).toBe(0);
 
@@ -106,7 +106,7 @@ describe('the worker process', () => {
     const handedBack = lines(started);
 
     await w.startWorkers();
-    const ledger = new NudgeLedger(w.store, 2_000);
+    const ledger = new NudgeLedger(w.store);
     await eventually('every nudge is delivered', async () => (await ledger.deliveries(ws)).size === 4, 20_000);
     await sleep(300);
     for (const key of handedBack) expect(w.notifier.keys()).toContain(key);

@@ -5,8 +5,7 @@
  * for September ("Sept") varies between ICU versions; replies must read the same on
  * every machine.
  */
-import { DateTime } from 'luxon';
-import { dayOf, isValidTimeZone } from './civil-day.js';
+import { civilFromDay, dayOf, isValidTimeZone, wallClockOf, weekdayOf } from './civil-day.js';
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
@@ -14,24 +13,34 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 /** Zone used when a stored zone is unknown: the product's default, so a reply still renders. */
 const FALLBACK_ZONE = 'Europe/London';
 
-function inZone(date: Date, timezone: string): DateTime | null {
+function zoneOf(timezone: string): string {
+  return isValidTimeZone(timezone) ? timezone : FALLBACK_ZONE;
+}
+
+/** The day number of `date` in the zone, or null for a date that cannot be placed. */
+function placed(date: Date, zone: string): number | null {
   if (!(date instanceof Date) || Number.isNaN(date.getTime())) return null;
-  const dt = DateTime.fromJSDate(date, { zone: isValidTimeZone(timezone) ? timezone : FALLBACK_ZONE });
-  return dt.isValid ? dt : null;
+  try {
+    return dayOf(date, zone);
+  } catch {
+    return null;
+  }
 }
 
 /** `Fri 15 Jan 2027`. An invalid date renders as `unknown date`. */
 export function formatUkDay(date: Date, timezone: string): string {
-  const dt = inZone(date, timezone);
-  if (!dt) return 'unknown date';
-  return `${WEEKDAYS[dt.weekday - 1] ?? ''} ${dt.day} ${MONTHS[dt.month - 1] ?? ''} ${dt.year}`;
+  const day = placed(date, zoneOf(timezone));
+  if (day === null) return 'unknown date';
+  const c = civilFromDay(day);
+  return `${WEEKDAYS[(weekdayOf(day) + 6) % 7] ?? ''} ${c.day} ${MONTHS[c.month - 1] ?? ''} ${c.year}`;
 }
 
 /** `Fri 15 Jan 2027, 17:00` (24-hour clock). An invalid date renders as `unknown date`. */
 export function formatUkDate(date: Date, timezone: string): string {
-  const dt = inZone(date, timezone);
-  if (!dt) return 'unknown date';
-  return `${formatUkDay(date, timezone)}, ${dt.toFormat('HH:mm')}`;
+  const zone = zoneOf(timezone);
+  if (placed(date, zone) === null) return 'unknown date';
+  const t = wallClockOf(date, zone);
+  return `${formatUkDay(date, timezone)}, ${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
 }
 
 /**
@@ -40,9 +49,11 @@ export function formatUkDate(date: Date, timezone: string): string {
  * is "today" and 09:00 tomorrow is "tomorrow", however few hours away.
  */
 export function formatRelative(date: Date, now: Date, timezone: string): string {
-  if (!inZone(date, timezone) || !inZone(now, timezone)) return 'unknown date';
-  const zone = isValidTimeZone(timezone) ? timezone : FALLBACK_ZONE;
-  const days = dayOf(date, zone) - dayOf(now, zone);
+  const zone = zoneOf(timezone);
+  const a = placed(date, zone);
+  const b = placed(now, zone);
+  if (a === null || b === null) return 'unknown date';
+  const days = a - b;
   if (days === 0) return 'today';
   if (days === 1) return 'tomorrow';
   if (days === -1) return 'yesterday';
