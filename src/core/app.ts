@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { Command } from './command.js';
 import type { CoreDeps, Ctx, Handler } from './context.js';
 import { silentLog } from './context.js';
+import type { Member } from './domain.js';
+import type { WorkspaceData } from './ports.js';
 import { MAX_COMMAND_LENGTH, tokenize, type Token } from './parse/tokens.js';
 import { reply, type Reply } from './reply.js';
 import { WorkingCalendar } from './time/working-days.js';
@@ -101,7 +103,7 @@ export class Core {
     const { workspaceId } = cmd.actor;
     const data = store.scoped(workspaceId);
     // Both reads are keyed by the actor's workspace id, so neither waits for the other.
-    const [found, memberships] = await Promise.all([store.workspaces.get(workspaceId), data.members.find({ userId: cmd.actor.userId })]);
+    const [found, memberships] = await Promise.all([store.workspaces.get(workspaceId), membershipsOf(data, cmd.actor.userId)]);
     const ws = found ?? (await store.workspaces.ensure(workspaceId, cmd.actor.platform, workspaceId));
     const now = clock.now();
     return {
@@ -132,6 +134,24 @@ export class Core {
     const hint = close.length ? ` Did you mean \`${close[0]}\`?` : '';
     return reply.invalid(`I don't know the command \`${said}\`.${hint} Type \`help\` to see what I can do.`);
   }
+}
+
+/** Each shared member list, indexed by user the first time it is asked. */
+const byUser = new WeakMap<readonly Readonly<Member>[], Map<string, Readonly<Member>[]>>();
+
+/**
+ * The sender's memberships, found in the workspace's whole member list: one list that every
+ * command shares (served from memory while no one joins or leaves), not a query per person.
+ */
+async function membershipsOf(data: WorkspaceData, userId: string): Promise<Member[]> {
+  const all = await data.members.findShared({});
+  let index = byUser.get(all);
+  if (!index) {
+    index = new Map();
+    for (const m of all) index.set(m.userId, [...(index.get(m.userId) ?? []), m]);
+    byUser.set(all, index);
+  }
+  return structuredClone(index.get(userId) ?? []) as Member[];
 }
 
 /** Calendars by their settings: a workspace's calendar is the same for every command until its settings change. */

@@ -20,10 +20,29 @@ export interface ReadCacheOptions {
   observe?: (collection: string, result: 'hit' | 'miss' | 'bypass') => void;
 }
 
+/** One workspace's share of a grouped read: the whole collection, or one partition of it. */
+export interface ReadGroup {
+  workspaceId: string;
+  /** The partition field's value, when the read is of one partition. */
+  value?: string;
+}
+
+export const groupKey = (g: ReadGroup): string => (g.value === undefined ? g.workspaceId : `${g.workspaceId}\u0000${g.value}`);
+
+interface Waiter<V> {
+  group: ReadGroup;
+  value: Promise<V>;
+  resolve(v: V): void;
+  reject(e: unknown): void;
+}
+
+/** Grouped reads of one shape: those waiting, and whether a query for the shape is out. */
 interface Batch<V> {
-  waiting: Map<string, { value: Promise<V>; resolve(v: V): void; reject(e: unknown): void }>;
-  loadMany(workspaceIds: string[]): Promise<Map<string, V>>;
+  waiting: Map<string, Waiter<V>>;
+  loadMany(groups: ReadGroup[]): Promise<Map<string, V>>;
   empty: V;
+  busy: boolean;
+  scheduled: boolean;
 }
 
 interface Entry {
@@ -109,40 +128,42 @@ export class ReadCache {
 
   /**
    * Like `read`, for a query that has the same shape in every workspace (a whole
-   * collection): the workspaces that miss in the same turn of the event loop are read from
-   * the database together, by `loadMany`, which answers for each workspace it was given.
-   * A burst of work across many workspaces (nudges falling due at 09:00 everywhere) then
-   * costs one query, where a database that scans for any filter would otherwise scan once
-   * per workspace.
+   * collection, or the whole of one partition): the reads that miss while a query of that
+   * shape is out are gathered and go to the database together as the next query, by
+   * `loadMany`, which answers for each group it was given. A burst of reads across many
+   * workspaces or partitions (nudges falling due at 09:00 everywhere; interest in many
+   * tenders) then costs a few queries, where a database that scans for any filter would
+   * otherwise scan once per read; the busier the database, the more each query carries.
    */
-  async readAcross<V>(workspaceId: string, name: string, query: string, loadMany: (workspaceIds: string[]) => Promise<Map<string, V>>, empty: V): Promise<V> {
-    const tokens = await this.board.tokens(workspaceId, [name]);
+  async readGrouped<V>(group: ReadGroup, names: readonly string[], shape: string, loadMany: (groups: ReadGroup[]) => Promise<Map<string, V>>, empty: V): Promise<V> {
+    const collection = (names[0] ?? '').split('/')[0] as string;
+    const tokens = await this.board.tokens(group.workspaceId, names);
     if (!tokens) {
       this.stats.bypassed++;
-      this.observe(name, 'bypass');
-      return (await loadMany([workspaceId])).get(workspaceId) ?? empty;
+      this.observe(collection, 'bypass');
+      return (await loadMany([group])).get(groupKey(group)) ?? empty;
     }
     const token = tokens.join('|');
-    const key = `${workspaceId}\u0000${name}\u0000${query}`;
+    const key = `${group.workspaceId}\u0000${names[0] ?? ''}\u0000${shape}`;
     const now = Date.now();
     const hit = this.entries.get(key);
     if (hit && hit.token === token && now - hit.at < this.maxAgeMs) {
       this.stats.hits++;
-      this.observe(name, 'hit');
+      this.observe(collection, 'hit');
       this.entries.delete(key);
       this.entries.set(key, hit);
       return hit.value as Promise<V>;
     }
     this.stats.misses++;
-    this.observe(name, 'miss');
-    const batchKey = `${name}\u0000${query}`;
+    this.observe(collection, 'miss');
+    const batchKey = `${collection}\u0000${shape.replace(/"[^"]*"\s*:\s*"[^"]*"/g, '')}\u0000${group.value === undefined ? 'whole' : 'part'}`;
     let batch = this.batches.get(batchKey) as Batch<V> | undefined;
     if (!batch) {
-      batch = { waiting: new Map(), loadMany, empty };
+      batch = { waiting: new Map(), loadMany, empty, busy: false, scheduled: false };
       this.batches.set(batchKey, batch as Batch<unknown>);
-      setImmediate(() => this.runBatch(batchKey));
     }
-    let waiter = batch.waiting.get(workspaceId);
+    const gk = groupKey(group);
+    let waiter = batch.waiting.get(gk);
     if (!waiter) {
       let resolve!: (v: V) => void;
       let reject!: (e: unknown) => void;
@@ -150,8 +171,9 @@ export class ReadCache {
         resolve = res;
         reject = rej;
       });
-      waiter = { value, resolve, reject };
-      batch.waiting.set(workspaceId, waiter);
+      waiter = { group, value, resolve, reject };
+      batch.waiting.set(gk, waiter);
+      this.schedule(batch as Batch<unknown>);
     }
     const entry: Entry = { token, at: now, value: waiter.value };
     this.entries.delete(key);
@@ -166,19 +188,27 @@ export class ReadCache {
     return waiter.value;
   }
 
-  private runBatch(batchKey: string): void {
-    const batch = this.batches.get(batchKey);
-    this.batches.delete(batchKey);
-    if (!batch) return;
-    const ids = [...batch.waiting.keys()];
-    batch.loadMany(ids).then(
-      (found) => {
-        for (const [id, w] of batch.waiting) w.resolve(found.get(id) ?? batch.empty);
-      },
-      (err: unknown) => {
-        for (const w of batch.waiting.values()) w.reject(err);
-      },
-    );
+  /** Sends the batch's waiting reads after this turn of the event loop, unless a query of its shape is out. */
+  private schedule(batch: Batch<unknown>): void {
+    if (batch.busy || batch.scheduled || batch.waiting.size === 0) return;
+    batch.scheduled = true;
+    setImmediate(() => {
+      batch.scheduled = false;
+      const waiting = [...batch.waiting.values()];
+      batch.waiting = new Map();
+      batch.busy = true;
+      batch.loadMany(waiting.map((w) => w.group)).then(
+        (found) => {
+          for (const w of waiting) w.resolve(found.get(groupKey(w.group)) ?? batch.empty);
+        },
+        (err: unknown) => {
+          for (const w of waiting) w.reject(err);
+        },
+      ).finally(() => {
+        batch.busy = false;
+        this.schedule(batch);
+      });
+    });
   }
 
   /** After a write: copies that depend on these tokens, everywhere, are out of date. */
@@ -222,19 +252,25 @@ export class CachedCollection<T> implements Collection<T> {
     private readonly workspaceId: string,
     private readonly name: string,
     private readonly partitionBy?: string,
-    /** Reads a whole collection for several workspaces in one query. */
-    private readonly loadAcross?: (workspaceIds: string[]) => Promise<Map<string, T[]>>,
+    /**
+     * Reads whole collections, or whole partitions, for several workspaces in one query,
+     * answering by `groupKey`.
+     */
+    private readonly loadGroups?: (groups: ReadGroup[]) => Promise<Map<string, T[]>>,
   ) {}
 
-  /** The whole collection for this workspace, batched with other workspaces' when it can be. */
-  private whole(): Promise<T[]> {
-    const loadAcross = this.loadAcross;
-    if (!loadAcross) return this.read(describe('find', {}, {}), {}, () => this.inner.find({}, {}));
-    return this.cache.readAcross(this.workspaceId, this.name, describe('find', {}, {}), loadAcross, []);
-  }
-
-  private static isWhole(filter: object, opts: FindOptions = {}): boolean {
-    return Object.keys(filter).length === 0 && opts.sort === undefined && !opts.limit && !opts.skip;
+  /**
+   * The whole collection for this workspace (no filter), or the whole of one partition (a
+   * filter naming only the partition field): such reads are gathered across workspaces and
+   * partitions (see ReadCache.readGrouped).
+   */
+  private grouped(filter: object, opts: FindOptions = {}): Promise<T[]> | null {
+    if (!this.loadGroups || opts.sort !== undefined || opts.limit || opts.skip) return null;
+    const keys = Object.keys(filter);
+    if (keys.length === 0) return this.cache.readGrouped({ workspaceId: this.workspaceId }, [this.name], describe('find', {}, {}), this.loadGroups, []);
+    const p = this.partition(filter);
+    if (keys.length === 1 && p !== undefined) return this.cache.readGrouped({ workspaceId: this.workspaceId, value: p }, this.readTokens(filter), describe('find', filter, {}), this.loadGroups, []);
+    return null;
   }
 
   /** The partition a filter or document is confined to, if any. */
@@ -258,12 +294,14 @@ export class CachedCollection<T> implements Collection<T> {
   }
 
   async find(filter: Filter<T>, opts: FindOptions = {}): Promise<T[]> {
-    if (CachedCollection.isWhole(filter, opts)) return copyData(await this.whole());
+    const grouped = this.grouped(filter, opts);
+    if (grouped) return copyData(await grouped);
     return copyData(await this.read(describe('find', filter, opts), filter, () => this.inner.find(filter, opts)));
   }
 
   findShared(filter: Filter<T>): Promise<readonly T[]> {
-    if (CachedCollection.isWhole(filter)) return this.whole();
+    const grouped = this.grouped(filter);
+    if (grouped) return grouped;
     return this.read(describe('find', filter, {}), filter, () => this.inner.find(filter, {}));
   }
 

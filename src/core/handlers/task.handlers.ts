@@ -161,11 +161,13 @@ export const taskSnooze: Handler = {
 
 /** Task refs of everything a user owns: their own tasks and their organisations' tasks. */
 export async function tasksOwnedBy(ctx: Ctx, userId: string, slugs: string[]): Promise<Task[]> {
-  const [mine, orgs] = await Promise.all([
-    ctx.data.tasks.find({ 'owner.kind': 'user', 'owner.id': userId, status: 'open' }),
-    slugs.length ? ctx.data.tasks.find({ 'owner.kind': 'org', 'owner.slug': { in: slugs }, status: 'open' }) : Promise.resolve([]),
-  ]);
-  return [...mine, ...orgs].sort((a, b) => a.due.getTime() - b.due.getTime());
+  // From the workspace's whole task list, which every command shares, rather than a query
+  // per person that would be read from the database for each of them.
+  const all = (await ctx.data.tasks.findShared({})).filter((t) => t.status === 'open');
+  const orgs = new Set(slugs);
+  const mine = all.filter((t) => t.owner.kind === 'user' && t.owner.id === userId);
+  const theirs = all.filter((t) => t.owner.kind === 'org' && t.owner.slug !== undefined && orgs.has(t.owner.slug));
+  return structuredClone([...mine, ...theirs]).sort((a, b) => a.due.getTime() - b.due.getTime());
 }
 
 function taskList(ctx: Ctx, title: string, tasks: Task[], empty: string): Reply {
