@@ -49,6 +49,16 @@ interface Entry {
   token: string;
   at: number;
   value: Promise<unknown>;
+  /** The value once it has arrived, for a writer that patches it. */
+  settled?: { value: unknown };
+}
+
+/** Records its value on the entry once it arrives. */
+function track(entry: Entry): Entry {
+  entry.value.then((v) => {
+    entry.settled = { value: v };
+  }, () => undefined);
+  return entry;
 }
 
 /** Longest query description cached; longer ones (huge `in` lists) go to the database. */
@@ -113,7 +123,7 @@ export class ReadCache {
     this.observe(collection, 'miss');
     // A real promise, awaited by every sharer (a mongoose query is a thenable that runs once).
     const value = Promise.resolve().then(load);
-    const entry: Entry = { token, at: now, value };
+    const entry: Entry = track({ token, at: now, value });
     this.entries.delete(key);
     this.entries.set(key, entry);
     if (this.entries.size > this.maxEntries) {
@@ -175,7 +185,7 @@ export class ReadCache {
       batch.waiting.set(gk, waiter);
       this.schedule(batch as Batch<unknown>);
     }
-    const entry: Entry = { token, at: now, value: waiter.value };
+    const entry: Entry = track({ token, at: now, value: waiter.value });
     this.entries.delete(key);
     this.entries.set(key, entry);
     if (this.entries.size > this.maxEntries) {
@@ -211,6 +221,25 @@ export class ReadCache {
     });
   }
 
+  /**
+   * After a write confined to one partition: the tokens change as for any write, and if
+   * this process holds that whole partition as read under the tokens current just before
+   * the write, it keeps it with the write applied by `patch` (null: it cannot say, read it
+   * again) instead of reading it all again. The copy keeps the age of its read, so the
+   * maximum age still bounds it.
+   */
+  async changedPatching(workspaceId: string, write: readonly string[], read: readonly string[], shape: string, patch: (list: unknown[]) => unknown[] | null): Promise<void> {
+    const key = `${workspaceId}\u0000${read[0] ?? ''}\u0000${shape}`;
+    const entry = this.entries.get(key);
+    const list = entry?.settled?.value;
+    if (!entry || !Array.isArray(list)) return this.board.bump(workspaceId, write);
+    const patched = patch(list);
+    if (patched === null) return this.board.bump(workspaceId, write);
+    const token = await this.board.bumpChecked(workspaceId, write, read, entry.token);
+    if (token === null || this.entries.get(key) !== entry) return;
+    this.entries.set(key, { token, at: entry.at, value: Promise.resolve(patched), settled: { value: patched } });
+  }
+
   /** After a write: copies that depend on these tokens, everywhere, are out of date. */
   changed(workspaceId: string, names: readonly string[]): Promise<void> {
     return this.board.bump(workspaceId, names);
@@ -226,6 +255,17 @@ export function copyData<V>(v: V): V {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v)) out[k] = copyData((v as Record<string, unknown>)[k]);
   return out as V;
+}
+
+/** The list with the one record matching `filter` (plain values only) replaced; null when not exactly one matches. */
+function replaceOne(list: unknown[], filter: object, replacement: unknown): unknown[] | null {
+  const conditions = Object.entries(filter);
+  if (conditions.some(([k, v]) => k.includes('.') || (typeof v === 'object' && v !== null))) return null;
+  const matches = list.flatMap((item, i) => (conditions.every(([k, v]) => (item as Record<string, unknown>)[k] === v) ? [i] : []));
+  if (matches.length !== 1) return null;
+  const out = [...list];
+  out[matches[0] as number] = copyData(replacement);
+  return out;
 }
 
 /** A stable description of a query: the same filter written the same way gives the same key. */
@@ -325,12 +365,39 @@ export class CachedCollection<T> implements Collection<T> {
     return touched ? undefined : p;
   }
 
-  insert(doc: Omit<T, 'workspaceId'>): Promise<WriteResult<T>> {
-    return this.write(this.partition(doc), () => this.inner.insert(doc));
+  async insert(doc: Omit<T, 'workspaceId'>): Promise<WriteResult<T>> {
+    const p = this.partition(doc);
+    if (p === undefined || !this.partitionBy) return this.write(p, () => this.inner.insert(doc));
+    let res: WriteResult<T> | undefined;
+    try {
+      res = await this.inner.insert(doc);
+      return res;
+    } finally {
+      const write = [this.name, `${this.name}/${p}`];
+      const filter = { [this.partitionBy]: p };
+      const added = res?.ok ? res.value : undefined;
+      if (added === undefined) await this.cache.changed(this.workspaceId, write);
+      // The partition's list grows by the new record, in insertion order as a read returns it.
+      else await this.cache.changedPatching(this.workspaceId, write, this.readTokens(filter), describe('find', filter, {}), (list) => [...list, copyData(added)]);
+    }
   }
 
-  update(filter: Filter<T>, set: Partial<Omit<T, 'workspaceId'>>, edits?: ArrayEdits): Promise<WriteResult<T | null>> {
-    return this.write(this.confined(filter, set, edits), () => this.inner.update(filter, set, edits));
+  async update(filter: Filter<T>, set: Partial<Omit<T, 'workspaceId'>>, edits?: ArrayEdits): Promise<WriteResult<T | null>> {
+    const p = this.confined(filter, set, edits);
+    if (p === undefined || !this.partitionBy) return this.write(p, () => this.inner.update(filter, set, edits));
+    let res: WriteResult<T | null> | undefined;
+    try {
+      res = await this.inner.update(filter, set, edits);
+      return res;
+    } finally {
+      const write = [this.name, `${this.name}/${p}`];
+      const whole = { [this.partitionBy]: p };
+      const after = res?.ok ? res.value : null;
+      if (after === null) await this.cache.changed(this.workspaceId, write);
+      // The one record the filter picks out of the list is replaced by what the update
+      // returned; if the filter is not plain values, or picks out other than one, read again.
+      else await this.cache.changedPatching(this.workspaceId, write, this.readTokens(whole), describe('find', whole, {}), (list) => replaceOne(list, filter, after));
+    }
   }
 
   updateMany(filter: Filter<T>, set: Partial<Omit<T, 'workspaceId'>>): Promise<number> {

@@ -22,6 +22,13 @@ export interface RevisionBoard {
   tokens(workspaceId: string, names: readonly string[]): Promise<string[] | null>;
   /** Replaces the tokens after a write. Never throws: a failure is retried on reconnect. */
   bump(workspaceId: string, names: readonly string[]): Promise<void>;
+  /**
+   * Replaces the `write` tokens, and says whether the `read` tokens were still `expected`
+   * just before: then nothing else had changed what a copy read under them holds, and the
+   * writer may keep that copy with its own change applied, under the `read` tokens it
+   * returns. Null when they had changed (or Redis failed: handled as `bump` does).
+   */
+  bumpChecked(workspaceId: string, write: readonly string[], read: readonly string[], expected: string): Promise<string | null>;
   /** Called whenever cached copies may have missed a change and must all go. */
   onLost(listener: () => void): void;
   close(): Promise<void>;
@@ -37,10 +44,27 @@ const TOKEN_TTL_MS = 7 * 24 * 3_600_000;
  */
 export const TOKEN_MEMO_MS = 5;
 
+// KEYS: the workspace's hash. ARGV: ttl, expected (read tokens joined by '|'), read count,
+// the read names, then write name/token pairs. Writes the new tokens; returns the read
+// tokens after the write (joined) if they were `expected` before it, else nil.
+const BUMP_CHECKED = `
+local n = tonumber(ARGV[3])
+local before = {}
+for i = 1, n do before[i] = redis.call('HGET', KEYS[1], ARGV[3 + i]) or '' end
+for i = 4 + n, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+if table.concat(before, '|') ~= ARGV[2] then return false end
+local after = {}
+for i = 1, n do after[i] = redis.call('HGET', KEYS[1], ARGV[3 + i]) or '' end
+return table.concat(after, '|')
+`;
+
 const fresh = (): string => randomBytes(9).toString('base64url');
 
 export class RedisRevisionBoard implements RevisionBoard {
-  private readonly redis: Redis;
+  private readonly redis: Redis & {
+    consortiaBumpChecked(key: string, ttlMs: number, expected: string, readCount: number, ...args: string[]): Promise<string | null>;
+  };
   private readonly listeners: (() => void)[] = [];
   /** `${workspace}\u0000${name}` whose token a write could not replace yet. */
   private readonly pending = new Set<string>();
@@ -59,10 +83,11 @@ export class RedisRevisionBoard implements RevisionBoard {
       enableAutoPipelining: true,
       lazyConnect: false,
     });
+    redis.defineCommand('consortiaBumpChecked', { numberOfKeys: 1, lua: BUMP_CHECKED });
     redis.on('error', () => undefined); // reported through readiness; the events below act on it
     redis.on('close', () => this.lost());
     redis.on('ready', () => void this.flush());
-    this.redis = redis;
+    this.redis = redis as RedisRevisionBoard['redis'];
   }
 
   private key(workspaceId: string): string {
@@ -116,6 +141,20 @@ export class RedisRevisionBoard implements RevisionBoard {
       const again = res?.at(-1)?.[1];
       return Array.isArray(again) && again.every((v): v is string => typeof v === 'string') ? again : null;
     } catch {
+      return null;
+    }
+  }
+
+  async bumpChecked(workspaceId: string, write: readonly string[], read: readonly string[], expected: string): Promise<string | null> {
+    if (this.closed) return null;
+    try {
+      if (this.redis.status !== 'ready' || this.pending.size || this.flushing) throw new Error('redis not ready');
+      const out = await this.redis.consortiaBumpChecked(this.key(workspaceId), TOKEN_TTL_MS, expected, read.length, ...read, ...write.flatMap((n) => [n, fresh()]));
+      this.recent.delete(workspaceId);
+      return typeof out === 'string' ? out : null;
+    } catch {
+      this.recent.delete(workspaceId);
+      await this.bump(workspaceId, write);
       return null;
     }
   }

@@ -2,7 +2,7 @@
 import type { Ctx, Handler } from '../context.js';
 import { reply, type Block } from '../reply.js';
 import { formatRelative } from '../time/uk-date.js';
-import { orgsBySlugs, when } from './common.js';
+import { orgsBySlugs, tenderInterests, when } from './common.js';
 import { covers } from './match.pool.js';
 import { ownerText, tasksOwnedBy } from './task.handlers.js';
 
@@ -38,8 +38,11 @@ export async function homeBlocks(ctx: Ctx): Promise<Block[]> {
 
   const myOrgs = await orgsBySlugs(ctx, mySlugs);
   const open = await ctx.data.tenders.find({ status: 'open' }, { sort: { 'dates.submission': 1 }, limit: 50 });
-  const interests = mySlugs.length ? await ctx.data.interests.find({ orgSlug: { in: mySlugs }, withdrawn: false }) : [];
-  const already = new Set(interests.map((i) => i.tenderRef));
+  // Per open tender: each tender's interest is read (and kept) on its own, so interest in
+  // one tender does not make every home page read all interest again.
+  const mine = new Set(mySlugs);
+  const interested = mySlugs.length ? await Promise.all(open.map(async (t) => ((await tenderInterests(ctx, t.ref)).some((i) => mine.has(i.orgSlug)) ? t.ref : null))) : [];
+  const already = new Set(interested.filter((r): r is string => r !== null));
   const fits = open.filter((t) => !already.has(t.ref) && (myOrgs.length === 0 || t.cells.some((c) => myOrgs.some((o) => covers(o, c)))));
   blocks.push({ kind: 'heading', text: `Open tenders ${myOrgs.length ? 'your organisations could help with' : ''} (${fits.length})`.replace('  ', ' ') });
   if (fits.length === 0) blocks.push({ kind: 'text', text: 'None right now.' });
