@@ -47,7 +47,8 @@ interface Batch<V> {
 
 interface Entry {
   token: string;
-  at: number;
+  /** When the copy goes, whatever the token: between 3/4 and all of the maximum age after its read. */
+  expires: number;
   value: Promise<unknown>;
   /** The value once it has arrived, for a writer that patches it. */
   settled?: { value: unknown };
@@ -91,6 +92,14 @@ export class ReadCache {
   }
 
   /**
+   * Copies read together (a busy minute's first reads) would all expire together and send
+   * a burst of reads to the database at once; spreading their ages spreads the reads.
+   */
+  private expiry(now: number): number {
+    return now + this.maxAgeMs * (0.75 + 0.25 * Math.random());
+  }
+
+  /**
    * The value of `load()` for this query, shared with other callers while the collection's
    * token is unchanged. The result is shared: callers must copy it before handing it on.
    */
@@ -111,7 +120,7 @@ export class ReadCache {
     const key = `${workspaceId}\u0000${names[0] ?? ''}\u0000${query}`;
     const now = Date.now();
     const hit = this.entries.get(key);
-    if (hit && hit.token === token && now - hit.at < this.maxAgeMs) {
+    if (hit && hit.token === token && now < hit.expires) {
       this.stats.hits++;
       this.observe(collection, 'hit');
       // Most recently used last, so eviction takes the least recently used.
@@ -123,7 +132,7 @@ export class ReadCache {
     this.observe(collection, 'miss');
     // A real promise, awaited by every sharer (a mongoose query is a thenable that runs once).
     const value = Promise.resolve().then(load);
-    const entry: Entry = track({ token, at: now, value });
+    const entry: Entry = track({ token, expires: this.expiry(now), value });
     this.entries.delete(key);
     this.entries.set(key, entry);
     if (this.entries.size > this.maxEntries) {
@@ -157,7 +166,7 @@ export class ReadCache {
     const key = `${group.workspaceId}\u0000${names[0] ?? ''}\u0000${shape}`;
     const now = Date.now();
     const hit = this.entries.get(key);
-    if (hit && hit.token === token && now - hit.at < this.maxAgeMs) {
+    if (hit && hit.token === token && now < hit.expires) {
       this.stats.hits++;
       this.observe(collection, 'hit');
       this.entries.delete(key);
@@ -185,7 +194,7 @@ export class ReadCache {
       batch.waiting.set(gk, waiter);
       this.schedule(batch as Batch<unknown>);
     }
-    const entry: Entry = track({ token, at: now, value: waiter.value });
+    const entry: Entry = track({ token, expires: this.expiry(now), value: waiter.value });
     this.entries.delete(key);
     this.entries.set(key, entry);
     if (this.entries.size > this.maxEntries) {
@@ -237,7 +246,7 @@ export class ReadCache {
     if (patched === null) return this.board.bump(workspaceId, write);
     const token = await this.board.bumpChecked(workspaceId, write, read, entry.token);
     if (token === null || this.entries.get(key) !== entry) return;
-    this.entries.set(key, { token, at: entry.at, value: Promise.resolve(patched), settled: { value: patched } });
+    this.entries.set(key, { token, expires: entry.expires, value: Promise.resolve(patched), settled: { value: patched } });
   }
 
   /** After a write: copies that depend on these tokens, everywhere, are out of date. */
@@ -330,6 +339,13 @@ export class CachedCollection<T> implements Collection<T> {
   }
 
   async findOne(filter: Filter<T>): Promise<T | null> {
+    // One record by the partition field alone (a tender's last match run): the first of the
+    // partition's list, which writes to the partition keep current.
+    const keys = Object.keys(filter);
+    if (keys.length === 1 && this.partition(filter) !== undefined) {
+      const grouped = this.grouped(filter);
+      if (grouped) return copyData((await grouped)[0] ?? null);
+    }
     return copyData(await this.read(describe('one', filter), filter, () => this.inner.findOne(filter)));
   }
 

@@ -190,6 +190,26 @@ describe('read cache', () => {
     expect(a.cache?.stats.misses).toBe(misses + 1);
   });
 
+  it('reads that miss together across workspaces and tenders each get their own records', async () => {
+    const [a, b] = (await processes(2)) as [MongoStore, MongoStore];
+    const interest = (tenderRef: string, orgSlug: string) => ({ tenderRef, orgSlug, as: 'either' as const, by: 'u1', withdrawn: false });
+    for (const ws of [WS, 'cache-ws-2']) {
+      await a.scoped(ws).orgs.insert(org(`org-of-${ws}`, `Org of ${ws}`));
+      for (const t of ['T-1', 'T-2']) await a.scoped(ws).interests.insert(interest(t, `${ws}-${t}`.toLowerCase()));
+    }
+    await pastTheShare();
+    const [orgs1, orgs2, i11, i12, i21, i22] = await Promise.all([
+      b.scoped(WS).orgs.find({}), b.scoped('cache-ws-2').orgs.find({}),
+      b.scoped(WS).interests.find({ tenderRef: 'T-1' }), b.scoped(WS).interests.find({ tenderRef: 'T-2' }),
+      b.scoped('cache-ws-2').interests.find({ tenderRef: 'T-1' }), b.scoped('cache-ws-2').interests.find({ tenderRef: 'T-2' }),
+    ]);
+    expect(orgs1.map((o) => o.slug)).toEqual([`org-of-${WS}`]);
+    expect(orgs2.map((o) => o.slug)).toEqual(['org-of-cache-ws-2']);
+    expect([i11, i12, i21, i22].map((l) => l.map((i) => `${i.workspaceId}/${i.tenderRef}/${i.orgSlug}`))).toEqual([
+      [`${WS}/T-1/${WS}-t-1`], [`${WS}/T-2/${WS}-t-2`], ['cache-ws-2/T-1/cache-ws-2-t-1'], ['cache-ws-2/T-2/cache-ws-2-t-2'],
+    ]);
+  });
+
   it('a copy older than its maximum age is read again even if no token changed', async () => {
     const [store] = (await processes(1, { cache: { maxAgeMs: 200 } })) as [MongoStore];
     await store.scoped(WS).orgs.insert(org('food-bank', 'Food Bank'));

@@ -125,8 +125,8 @@ async function runMatch(ctx: Ctx, t: Tender, pool: Pool, top: number): Promise<R
   // `propose` acts on the last run; rewriting an identical one would only cost a write.
   const last = await ctx.data.matches.findOne({ tenderRef: t.ref });
   if (!last || !sameRun(last, run)) {
-    await ctx.data.matches.delete({ tenderRef: t.ref });
-    await ctx.data.matches.insert({ tenderRef: t.ref, by: ctx.actor.userId, at: ctx.now, ...run });
+    const replaced = last ? await ctx.data.matches.update({ tenderRef: t.ref }, { by: ctx.actor.userId, at: ctx.now, ...run }) : null;
+    if (!replaced?.ok || !replaced.value) await ctx.data.matches.insert({ tenderRef: t.ref, by: ctx.actor.userId, at: ctx.now, ...run });
   }
   await ctx.audit('match', t.ref, { pool, candidates: r.instance.orgs.length, feasible: answer.feasible, ms: Math.round(ms), proven: stats.provenOptimal });
   const intro = `Matched ${t.ref} against ${plural(r.instance.orgs.length, 'organisation')} (${pool === 'interested' ? 'those interested' : 'the whole directory'}) in ${ms < 1000 ? `${Math.max(1, Math.round(ms))} ms` : `${(ms / 1000).toFixed(1)} s`}.${r.leftOut.declined.length ? ` Left out because they declined: ${r.leftOut.declined.map((s) => '@' + s).join(', ')}.` : ''}`;
