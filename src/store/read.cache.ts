@@ -100,24 +100,19 @@ export class ReadCache {
   }
 
   /**
-   * The value of `load()` for this query, shared with other callers while the collection's
-   * token is unchanged. The result is shared: callers must copy it before handing it on.
+   * The copy under `key` if its tokens are current, else a new one made by `make` (which
+   * starts the read) and remembered under the current tokens. Null when the tokens cannot be
+   * known (Redis unreachable): the caller reads the database itself.
    */
-  async read<V>(workspaceId: string, names: readonly string[], query: string, load: () => Promise<V>): Promise<V> {
+  private async through<V>(workspaceId: string, names: readonly string[], key: string, make: () => Promise<V>): Promise<Promise<V> | null> {
     const collection = (names[0] ?? '').split('/')[0] as string;
-    if (query.length > MAX_KEY) {
-      this.stats.bypassed++;
-      this.observe(collection, 'bypass');
-      return load();
-    }
     const tokens = await this.board.tokens(workspaceId, names);
     if (!tokens) {
       this.stats.bypassed++;
       this.observe(collection, 'bypass');
-      return load();
+      return null;
     }
     const token = tokens.join('|');
-    const key = `${workspaceId}\u0000${names[0] ?? ''}\u0000${query}`;
     const now = Date.now();
     const hit = this.entries.get(key);
     if (hit && hit.token === token && now < hit.expires) {
@@ -130,8 +125,7 @@ export class ReadCache {
     }
     this.stats.misses++;
     this.observe(collection, 'miss');
-    // A real promise, awaited by every sharer (a mongoose query is a thenable that runs once).
-    const value = Promise.resolve().then(load);
+    const value = make();
     const entry: Entry = track({ token, expires: this.expiry(now), value });
     this.entries.delete(key);
     this.entries.set(key, entry);
@@ -146,6 +140,22 @@ export class ReadCache {
   }
 
   /**
+   * The value of `load()` for this query, shared with other callers while the collection's
+   * token is unchanged. The result is shared: callers must copy it before handing it on.
+   */
+  async read<V>(workspaceId: string, names: readonly string[], query: string, load: () => Promise<V>): Promise<V> {
+    if (query.length > MAX_KEY) {
+      this.stats.bypassed++;
+      this.observe((names[0] ?? '').split('/')[0] as string, 'bypass');
+      return load();
+    }
+    const key = `${workspaceId}\u0000${names[0] ?? ''}\u0000${query}`;
+    // A real promise, awaited by every sharer (a mongoose query is a thenable that runs once).
+    const shared = await this.through(workspaceId, names, key, () => Promise.resolve().then(load));
+    return shared ?? load();
+  }
+
+  /**
    * Like `read`, for a query that has the same shape in every workspace (a whole
    * collection, or the whole of one partition): the reads that miss while a query of that
    * shape is out are gathered and go to the database together as the next query, by
@@ -156,55 +166,30 @@ export class ReadCache {
    */
   async readGrouped<V>(group: ReadGroup, names: readonly string[], shape: string, loadMany: (groups: ReadGroup[]) => Promise<Map<string, V>>, empty: V): Promise<V> {
     const collection = (names[0] ?? '').split('/')[0] as string;
-    const tokens = await this.board.tokens(group.workspaceId, names);
-    if (!tokens) {
-      this.stats.bypassed++;
-      this.observe(collection, 'bypass');
-      return (await loadMany([group])).get(groupKey(group)) ?? empty;
-    }
-    const token = tokens.join('|');
     const key = `${group.workspaceId}\u0000${names[0] ?? ''}\u0000${shape}`;
-    const now = Date.now();
-    const hit = this.entries.get(key);
-    if (hit && hit.token === token && now < hit.expires) {
-      this.stats.hits++;
-      this.observe(collection, 'hit');
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      return hit.value as Promise<V>;
-    }
-    this.stats.misses++;
-    this.observe(collection, 'miss');
-    const batchKey = `${collection}\u0000${shape.replace(/"[^"]*"\s*:\s*"[^"]*"/g, '')}\u0000${group.value === undefined ? 'whole' : 'part'}`;
-    let batch = this.batches.get(batchKey) as Batch<V> | undefined;
-    if (!batch) {
-      batch = { waiting: new Map(), loadMany, empty, busy: false, scheduled: false };
-      this.batches.set(batchKey, batch as Batch<unknown>);
-    }
-    const gk = groupKey(group);
-    let waiter = batch.waiting.get(gk);
-    if (!waiter) {
-      let resolve!: (v: V) => void;
-      let reject!: (e: unknown) => void;
-      const value = new Promise<V>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      waiter = { group, value, resolve, reject };
-      batch.waiting.set(gk, waiter);
-      this.schedule(batch as Batch<unknown>);
-    }
-    const entry: Entry = track({ token, expires: this.expiry(now), value: waiter.value });
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    if (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
-    }
-    waiter.value.catch(() => {
-      if (this.entries.get(key) === entry) this.entries.delete(key);
+    const shared = await this.through(group.workspaceId, names, key, () => {
+      const batchKey = `${collection}\u0000${shape.replace(/"[^"]*"\s*:\s*"[^"]*"/g, '')}\u0000${group.value === undefined ? 'whole' : 'part'}`;
+      let batch = this.batches.get(batchKey) as Batch<V> | undefined;
+      if (!batch) {
+        batch = { waiting: new Map(), loadMany, empty, busy: false, scheduled: false };
+        this.batches.set(batchKey, batch as Batch<unknown>);
+      }
+      const gk = groupKey(group);
+      let waiter = batch.waiting.get(gk);
+      if (!waiter) {
+        let resolve!: (v: V) => void;
+        let reject!: (e: unknown) => void;
+        const value = new Promise<V>((res, rej) => {
+          resolve = res;
+          reject = rej;
+        });
+        waiter = { group, value, resolve, reject };
+        batch.waiting.set(gk, waiter);
+        this.schedule(batch as Batch<unknown>);
+      }
+      return waiter.value;
     });
-    return waiter.value;
+    return shared ?? ((await loadMany([group])).get(groupKey(group)) ?? empty);
   }
 
   /** Sends the batch's waiting reads after this turn of the event loop, unless a query of its shape is out. */
