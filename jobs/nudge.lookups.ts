@@ -8,6 +8,7 @@
  */
 import type { Consortium, Task, Tender, Workspace } from '../src/core/domain.js';
 import { orgContacts } from '../src/core/nudges/nudge.recipients.js';
+import { SharedIndex } from '../src/core/shared-index.js';
 import type { Store } from '../src/core/ports.js';
 
 class TtlCache<V> {
@@ -38,18 +39,12 @@ export interface LookupOptions {
 
 /** A workspace's records by reference, indexed once per list the cache hands out. */
 class ByRef<V extends { ref: string }> {
-  private readonly indexes = new WeakMap<readonly Readonly<V>[], Map<string, Readonly<V>>>();
+  private readonly index = new SharedIndex<Readonly<V>, string>((v) => v.ref);
 
   constructor(private readonly list: (workspaceId: string) => Promise<readonly Readonly<V>[]>) {}
 
   async get(workspaceId: string, ref: string): Promise<Readonly<V> | null> {
-    const all = await this.list(workspaceId);
-    let index = this.indexes.get(all);
-    if (!index) {
-      index = new Map(all.map((v) => [v.ref, v]));
-      this.indexes.set(all, index);
-    }
-    return index.get(ref) ?? null;
+    return this.index.get(await this.list(workspaceId), ref)[0] ?? null;
   }
 }
 

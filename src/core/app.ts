@@ -9,6 +9,7 @@ import type { CoreDeps, Ctx, Handler } from './context.js';
 import { silentLog } from './context.js';
 import type { Member } from './domain.js';
 import type { WorkspaceData } from './ports.js';
+import { SharedIndex } from './shared-index.js';
 import { MAX_COMMAND_LENGTH, tokenize, type Token } from './parse/tokens.js';
 import { reply, type Reply } from './reply.js';
 import { WorkingCalendar } from './time/working-days.js';
@@ -136,22 +137,14 @@ export class Core {
   }
 }
 
-/** Each shared member list, indexed by user the first time it is asked. */
-const byUser = new WeakMap<readonly Readonly<Member>[], Map<string, Readonly<Member>[]>>();
+const byUser = new SharedIndex<Readonly<Member>, string>((m) => m.userId);
 
 /**
  * The sender's memberships, found in the workspace's whole member list: one list that every
  * command shares (served from memory while no one joins or leaves), not a query per person.
  */
 async function membershipsOf(data: WorkspaceData, userId: string): Promise<Member[]> {
-  const all = await data.members.findShared({});
-  let index = byUser.get(all);
-  if (!index) {
-    index = new Map();
-    for (const m of all) index.set(m.userId, [...(index.get(m.userId) ?? []), m]);
-    byUser.set(all, index);
-  }
-  return structuredClone(index.get(userId) ?? []) as Member[];
+  return structuredClone(byUser.get(await data.members.findShared({}), userId)) as Member[];
 }
 
 /** Calendars by their settings: a workspace's calendar is the same for every command until its settings change. */

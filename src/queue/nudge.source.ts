@@ -8,19 +8,9 @@ import { countdownNudges, taskNudges, type Nudge } from '../core/nudges/nudge.po
 import type { WorkspaceData } from '../core/ports.js';
 import type { WorkingCalendar } from '../core/time/working-days.js';
 
-/** A calendar per workspace settings; they are pure values, so cache by their fields. */
-const calendars = new Map<string, WorkingCalendar>();
-
+/** The workspace's working calendar (built once per settings, see calendarFor). */
 export function workspaceCalendar(ws: Workspace): WorkingCalendar {
-  const s = ws.settings;
-  const id = `${s.timezone}|${s.holidays}|${s.hoursStart}|${s.hoursEnd}`;
-  let cal = calendars.get(id);
-  if (!cal) {
-    cal = calendarFor(s);
-    if (calendars.size > 500) calendars.clear();
-    calendars.set(id, cal);
-  }
-  return cal;
+  return calendarFor(ws.settings);
 }
 
 export function nudgesOfTask(ws: Workspace, task: Task): Nudge[] {

@@ -8,8 +8,8 @@ import type { Platform } from '../core/command.js';
 import { DEFAULT_WEIGHTS, type Workspace, type WorkspaceSettings } from '../core/domain.js';
 import type { CalendarToken, RefKind, Store, WorkspaceData, WorkspaceDirectory } from '../core/ports.js';
 import { counterSchema, tenantSchemas, workspaceSchema } from './schemas.js';
-import { ScopedCollection, stripRecord, type AnyModel } from './scoped.collection.js';
-import { CachedCollection, groupKey, type ReadCache, type ReadGroup } from './read.cache.js';
+import { ScopedCollection, type AnyModel } from './scoped.collection.js';
+import { CachedCollection, type ReadCache } from './read.cache.js';
 import { InsertBatcher, type BulkCollection } from './insert.batcher.js';
 
 type Models = { [K in keyof typeof tenantSchemas]: AnyModel };
@@ -34,11 +34,6 @@ export interface MongoStoreOptions {
 
 /** The collections read on nearly every command; the ledger and the audit trail are not cached. */
 const CACHED = ['orgs', 'members', 'tenders', 'interests', 'consortia', 'tasks', 'matches'] as const;
-/** Documents per reply to a find: whole collections come back in a few replies, not in hundreds. */
-const BATCH_SIZE = 5_000;
-
-const MODEL_OF = { orgs: 'Organisation', members: 'Member', tenders: 'Tender', interests: 'Interest', consortia: 'Consortium', tasks: 'Task', matches: 'MatchRun' } as const;
-
 /** Collections whose tokens are kept per tender, so interest in one tender leaves the others' reads cached. */
 const PARTITIONS: Partial<Record<(typeof CACHED)[number], string>> = { interests: 'tenderRef', matches: 'tenderRef' };
 
@@ -130,35 +125,13 @@ export class MongoStore implements Store {
     };
     const cache = this.cache;
     if (!cache) return data;
-    const cached = Object.fromEntries(CACHED.map((name) => [name, new CachedCollection(data[name] as never, cache, workspaceId, name, PARTITIONS[name], this.groupLoaders[name])]));
+    const cached = Object.fromEntries(CACHED.map((name) => {
+      const inner = data[name] as ScopedCollection<never>;
+      const field = PARTITIONS[name];
+      return [name, new CachedCollection(inner, cache, workspaceId, name, field, (groups) => inner.findGroups(groups, field))];
+    }));
     return { ...data, ...cached } as WorkspaceData;
   }
-
-  /**
-   * Whole collections, or whole partitions, for several workspaces at once, answered by
-   * group (see ReadCache.readGrouped). One query names every workspace and every value
-   * asked for; records of a workspace and value that no group asked for are dropped.
-   */
-  private readonly groupLoaders = Object.fromEntries(
-    CACHED.map((name) => [name, async (groups: ReadGroup[]) => {
-      const model = this.models[MODEL_OF[name]];
-      const field = PARTITIONS[name];
-      const workspaceIds = [...new Set(groups.map((g) => g.workspaceId))];
-      const values = [...new Set(groups.flatMap((g) => (g.value === undefined ? [] : [g.value])))];
-      const filter: Record<string, unknown> = { workspaceId: mongoose.trusted({ $in: workspaceIds }) };
-      // Partitioned groups come in batches of their own (the cache never mixes the two).
-      if (field && values.length) filter[field] = mongoose.trusted({ $in: values });
-      // In large batches: every round trip to the server is paid for in latency.
-      const docs = await model.find(filter).batchSize(BATCH_SIZE).lean();
-      const out = new Map<string, unknown[]>(groups.map((g) => [groupKey(g), []]));
-      for (const d of docs as Record<string, unknown>[]) {
-        const ws = d.workspaceId as string;
-        const key = field && values.length ? groupKey({ workspaceId: ws, value: d[field] as string }) : groupKey({ workspaceId: ws });
-        out.get(key)?.push(stripRecord(d));
-      }
-      return out;
-    }]),
-  ) as Record<(typeof CACHED)[number], (groups: ReadGroup[]) => Promise<Map<string, never[]>>>;
 
   async calendarOwner(token: string): Promise<CalendarToken | null> {
     if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{16,100}$/.test(token)) return null;

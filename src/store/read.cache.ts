@@ -62,6 +62,12 @@ function track(entry: Entry): Entry {
   return entry;
 }
 
+/** Where a copy is kept: by workspace, the first token it depends on, and the query. */
+const entryKey = (workspaceId: string, names: readonly string[], query: string): string => `${workspaceId}\u0000${names[0] ?? ''}\u0000${query}`;
+
+/** The collection a token belongs to (`interests/T-1` → `interests`), for the metrics. */
+const collectionOf = (names: readonly string[]): string => (names[0] ?? '').split('/')[0] as string;
+
 /** Longest query description cached; longer ones (huge `in` lists) go to the database. */
 const MAX_KEY = 2_000;
 
@@ -104,8 +110,9 @@ export class ReadCache {
    * starts the read) and remembered under the current tokens. Null when the tokens cannot be
    * known (Redis unreachable): the caller reads the database itself.
    */
-  private async through<V>(workspaceId: string, names: readonly string[], key: string, make: () => Promise<V>): Promise<Promise<V> | null> {
-    const collection = (names[0] ?? '').split('/')[0] as string;
+  private async through<V>(workspaceId: string, names: readonly string[], query: string, make: () => Promise<V>): Promise<Promise<V> | null> {
+    const collection = collectionOf(names);
+    const key = entryKey(workspaceId, names, query);
     const tokens = await this.board.tokens(workspaceId, names);
     if (!tokens) {
       this.stats.bypassed++;
@@ -146,12 +153,11 @@ export class ReadCache {
   async read<V>(workspaceId: string, names: readonly string[], query: string, load: () => Promise<V>): Promise<V> {
     if (query.length > MAX_KEY) {
       this.stats.bypassed++;
-      this.observe((names[0] ?? '').split('/')[0] as string, 'bypass');
+      this.observe(collectionOf(names), 'bypass');
       return load();
     }
-    const key = `${workspaceId}\u0000${names[0] ?? ''}\u0000${query}`;
     // A real promise, awaited by every sharer (a mongoose query is a thenable that runs once).
-    const shared = await this.through(workspaceId, names, key, () => Promise.resolve().then(load));
+    const shared = await this.through(workspaceId, names, query, () => Promise.resolve().then(load));
     return shared ?? load();
   }
 
@@ -165,10 +171,8 @@ export class ReadCache {
    * otherwise scan once per read; the busier the database, the more each query carries.
    */
   async readGrouped<V>(group: ReadGroup, names: readonly string[], shape: string, loadMany: (groups: ReadGroup[]) => Promise<Map<string, V>>, empty: V): Promise<V> {
-    const collection = (names[0] ?? '').split('/')[0] as string;
-    const key = `${group.workspaceId}\u0000${names[0] ?? ''}\u0000${shape}`;
-    const shared = await this.through(group.workspaceId, names, key, () => {
-      const batchKey = `${collection}\u0000${shape.replace(/"[^"]*"\s*:\s*"[^"]*"/g, '')}\u0000${group.value === undefined ? 'whole' : 'part'}`;
+    const shared = await this.through(group.workspaceId, names, shape, () => {
+      const batchKey = `${collectionOf(names)}\u0000${shape.replace(/"[^"]*"\s*:\s*"[^"]*"/g, '')}\u0000${group.value === undefined ? 'whole' : 'part'}`;
       let batch = this.batches.get(batchKey) as Batch<V> | undefined;
       if (!batch) {
         batch = { waiting: new Map(), loadMany, empty, busy: false, scheduled: false };
@@ -223,7 +227,7 @@ export class ReadCache {
    * maximum age still bounds it.
    */
   async changedPatching(workspaceId: string, write: readonly string[], read: readonly string[], shape: string, patch: (list: unknown[]) => unknown[] | null): Promise<void> {
-    const key = `${workspaceId}\u0000${read[0] ?? ''}\u0000${shape}`;
+    const key = entryKey(workspaceId, read, shape);
     const entry = this.entries.get(key);
     const list = entry?.settled?.value;
     if (!entry || !Array.isArray(list)) return this.board.bump(workspaceId, write);
@@ -350,11 +354,22 @@ export class CachedCollection<T> implements Collection<T> {
     return this.read(describe('count', filter), filter, () => this.inner.count(filter));
   }
 
-  private async write<R>(confinedTo: string | undefined, run: () => Promise<R>): Promise<R> {
+  /**
+   * Runs a write, then replaces the tokens it affects. A write confined to one partition
+   * may say how its result changes that partition's whole list (`patchWith`), so the
+   * writer's copy is kept up to date instead of dropped (see ReadCache.changedPatching).
+   */
+  private async write<R>(confinedTo: string | undefined, run: () => Promise<R>, patchWith?: (result: R) => ((list: unknown[]) => unknown[] | null) | null): Promise<R> {
+    let result: { value: R } | undefined;
     try {
-      return await run();
+      result = { value: await run() };
+      return result.value;
     } finally {
-      await this.cache.changed(this.workspaceId, [this.name, confinedTo === undefined ? `${this.name}/*` : `${this.name}/${confinedTo}`]);
+      const write = [this.name, confinedTo === undefined ? `${this.name}/*` : `${this.name}/${confinedTo}`];
+      const whole = confinedTo !== undefined && this.partitionBy ? { [this.partitionBy]: confinedTo } : undefined;
+      const patch = whole && result && patchWith ? patchWith(result.value) : null;
+      if (whole && patch) await this.cache.changedPatching(this.workspaceId, write, this.readTokens(whole), describe('find', whole, {}), patch);
+      else await this.cache.changed(this.workspaceId, write);
     }
   }
 
@@ -366,39 +381,18 @@ export class CachedCollection<T> implements Collection<T> {
     return touched ? undefined : p;
   }
 
-  async insert(doc: Omit<T, 'workspaceId'>): Promise<WriteResult<T>> {
-    const p = this.partition(doc);
-    if (p === undefined || !this.partitionBy) return this.write(p, () => this.inner.insert(doc));
-    let res: WriteResult<T> | undefined;
-    try {
-      res = await this.inner.insert(doc);
-      return res;
-    } finally {
-      const write = [this.name, `${this.name}/${p}`];
-      const filter = { [this.partitionBy]: p };
-      const added = res?.ok ? res.value : undefined;
-      if (added === undefined) await this.cache.changed(this.workspaceId, write);
-      // The partition's list grows by the new record, in insertion order as a read returns it.
-      else await this.cache.changedPatching(this.workspaceId, write, this.readTokens(filter), describe('find', filter, {}), (list) => [...list, copyData(added)]);
-    }
+  insert(doc: Omit<T, 'workspaceId'>): Promise<WriteResult<T>> {
+    // The partition's list grows by the new record, in insertion order as a read returns it.
+    return this.write(this.partition(doc), () => this.inner.insert(doc), (res) => (res.ok ? (list) => [...list, copyData(res.value)] : null));
   }
 
-  async update(filter: Filter<T>, set: Partial<Omit<T, 'workspaceId'>>, edits?: ArrayEdits): Promise<WriteResult<T | null>> {
-    const p = this.confined(filter, set, edits);
-    if (p === undefined || !this.partitionBy) return this.write(p, () => this.inner.update(filter, set, edits));
-    let res: WriteResult<T | null> | undefined;
-    try {
-      res = await this.inner.update(filter, set, edits);
-      return res;
-    } finally {
-      const write = [this.name, `${this.name}/${p}`];
-      const whole = { [this.partitionBy]: p };
-      const after = res?.ok ? res.value : null;
-      if (after === null) await this.cache.changed(this.workspaceId, write);
-      // The one record the filter picks out of the list is replaced by what the update
-      // returned; if the filter is not plain values, or picks out other than one, read again.
-      else await this.cache.changedPatching(this.workspaceId, write, this.readTokens(whole), describe('find', whole, {}), (list) => replaceOne(list, filter, after));
-    }
+  update(filter: Filter<T>, set: Partial<Omit<T, 'workspaceId'>>, edits?: ArrayEdits): Promise<WriteResult<T | null>> {
+    // The one record the filter picks out of the list is replaced by what the update
+    // returned; if the filter is not plain values, or picks out other than one, read again.
+    return this.write(this.confined(filter, set, edits), () => this.inner.update(filter, set, edits), (res) => {
+      const after = res.ok ? res.value : null;
+      return after === null ? null : (list) => replaceOne(list, filter, after);
+    });
   }
 
   updateMany(filter: Filter<T>, set: Partial<Omit<T, 'workspaceId'>>): Promise<number> {

@@ -148,7 +148,7 @@ export class RedisRevisionBoard implements RevisionBoard {
   async bumpChecked(workspaceId: string, write: readonly string[], read: readonly string[], expected: string): Promise<string | null> {
     if (this.closed) return null;
     try {
-      if (this.redis.status !== 'ready' || this.pending.size || this.flushing) throw new Error('redis not ready');
+      if (!this.usable) throw new Error('redis not ready, or token changes still waiting');
       const out = await this.redis.consortiaBumpChecked(this.key(workspaceId), TOKEN_TTL_MS, expected, read.length, ...read, ...write.flatMap((n) => [n, fresh()]));
       this.recent.delete(workspaceId);
       return typeof out === 'string' ? out : null;

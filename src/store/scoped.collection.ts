@@ -9,6 +9,10 @@ import mongoose, { type Model } from 'mongoose';
 export type AnyModel = Model<any>;
 import type { ArrayEdits, Collection, Filter, FindOptions, WriteResult } from '../core/ports.js';
 import type { InsertBatcher } from './insert.batcher.js';
+import { groupKey, type ReadGroup } from './read.cache.js';
+
+/** Documents per reply to a find: whole collections come back in a few replies, not in hundreds. */
+const FIND_BATCH_SIZE = 5_000;
 
 export class StoreError extends Error {
   readonly code = 'STORE_BAD_QUERY';
@@ -91,7 +95,7 @@ function fail<T>(err: unknown): WriteResult<T> {
   throw err;
 }
 
-export function stripRecord<T>(doc: unknown): T {
+function stripRecord<T>(doc: unknown): T {
   if (!doc || typeof doc !== 'object') return doc as T;
   const { _id: _ignored, updatedAt: _u, ...rest } = doc as Record<string, unknown>;
   return rest as T;
@@ -115,7 +119,7 @@ export class ScopedCollection<T extends { workspaceId: string }> implements Coll
   }
 
   async find(filter: Filter<T>, opts: FindOptions = {}): Promise<T[]> {
-    let query = this.model.find(this.q(filter)).batchSize(5_000);
+    let query = this.model.find(this.q(filter)).batchSize(FIND_BATCH_SIZE);
     if (opts.sort) query = query.sort(opts.sort);
     if (opts.skip) query = query.skip(opts.skip);
     if (opts.limit) query = query.limit(opts.limit);
@@ -125,6 +129,27 @@ export class ScopedCollection<T extends { workspaceId: string }> implements Coll
 
   findShared(filter: Filter<T>): Promise<readonly T[]> {
     return this.find(filter);
+  }
+
+  /**
+   * This collection whole, or whole partitions by `field`, for several workspaces in one
+   * query (for the read cache's grouped reads; it names each workspace it reads), answered by
+   * group. Records of a workspace and value that no group asked for are dropped.
+   */
+  async findGroups(groups: readonly ReadGroup[], field?: string): Promise<Map<string, T[]>> {
+    const workspaceIds = [...new Set(groups.map((g) => g.workspaceId))];
+    const values = [...new Set(groups.flatMap((g) => (g.value === undefined ? [] : [g.value])))];
+    const byValue = field !== undefined && values.length > 0;
+    const filter: Record<string, unknown> = { workspaceId: mongoose.trusted({ $in: workspaceIds }) };
+    // Partitioned groups come in batches of their own (the cache never mixes the two).
+    if (byValue) filter[field] = mongoose.trusted({ $in: values });
+    const docs = await this.model.find(filter).batchSize(FIND_BATCH_SIZE).lean();
+    const out = new Map<string, T[]>(groups.map((g) => [groupKey(g), []]));
+    for (const d of docs as Record<string, unknown>[]) {
+      const group = { workspaceId: d.workspaceId as string, ...(byValue ? { value: d[field] as string } : {}) };
+      out.get(groupKey(group))?.push(stripRecord<T>(d));
+    }
+    return out;
   }
 
   count(filter: Filter<T>): Promise<number> {

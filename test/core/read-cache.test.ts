@@ -54,6 +54,14 @@ const pastTheShare = () => new Promise((r) => setTimeout(r, TOKEN_MEMO_MS * 2));
 
 const nameOf = async (store: MongoStore, slug: string) => (await store.scoped(WS).orgs.findOne({ slug }))?.name;
 
+/** An organisation read once (so cached), then renamed behind the cache: still read with its old name. */
+async function cachedThenRenamedBehind(store: MongoStore): Promise<void> {
+  await store.scoped(WS).orgs.insert(org('food-bank', 'Food Bank'));
+  expect(await nameOf(store, 'food-bank')).toBe('Food Bank');
+  await renameBehindTheCache(store, 'food-bank', 'Changed Behind');
+  expect(await nameOf(store, 'food-bank')).toBe('Food Bank');
+}
+
 /** A TCP link to a local port that can be cut (open connections dropped, new ones refused) and restored. */
 async function cuttableLink(targetPort: string): Promise<{ url: string; cut(): Promise<void>; restore(): void; close(): Promise<void> }> {
   let up = true;
@@ -212,10 +220,7 @@ describe('read cache', () => {
 
   it('a copy older than its maximum age is read again even if no token changed', async () => {
     const [store] = (await processes(1, { cache: { maxAgeMs: 200 } })) as [MongoStore];
-    await store.scoped(WS).orgs.insert(org('food-bank', 'Food Bank'));
-    expect(await nameOf(store, 'food-bank')).toBe('Food Bank');
-    await renameBehindTheCache(store, 'food-bank', 'Changed Behind');
-    expect(await nameOf(store, 'food-bank')).toBe('Food Bank');
+    await cachedThenRenamedBehind(store);
     await new Promise((r) => setTimeout(r, 250));
     expect(await nameOf(store, 'food-bank')).toBe('Changed Behind');
   });
@@ -235,10 +240,7 @@ describe.runIf(redisServerAvailable())('read cache when Redis fails', () => {
   it('after FLUSHALL, copies made before are never served again', async () => {
     privateRedis = await startPrivateRedis();
     const [store] = (await processes(1, { url: privateRedis.url })) as [MongoStore];
-    await store.scoped(WS).orgs.insert(org('food-bank', 'Food Bank'));
-    expect(await nameOf(store, 'food-bank')).toBe('Food Bank');
-    await renameBehindTheCache(store, 'food-bank', 'Changed Behind');
-    expect(await nameOf(store, 'food-bank')).toBe('Food Bank');
+    await cachedThenRenamedBehind(store);
     await privateRedis.flushAll();
     await new Promise((r) => setTimeout(r, 20)); // past the moment a token read is shared
     expect(await nameOf(store, 'food-bank')).toBe('Changed Behind');
@@ -274,10 +276,7 @@ describe.runIf(redisServerAvailable())('read cache when Redis fails', () => {
   it('a process that lost its connection drops what it cached, even if it wrote nothing', async () => {
     privateRedis = await startPrivateRedis();
     const [store] = (await processes(1, { url: privateRedis.url })) as [MongoStore];
-    await store.scoped(WS).orgs.insert(org('food-bank', 'Food Bank'));
-    expect(await nameOf(store, 'food-bank')).toBe('Food Bank');
-    await renameBehindTheCache(store, 'food-bank', 'Changed Behind');
-    expect(await nameOf(store, 'food-bank')).toBe('Food Bank');
+    await cachedThenRenamedBehind(store);
     // Connections drop but Redis keeps its data, tokens included: only dropping the copies
     // on the disconnection keeps the old name from being served.
     const admin = new Redis(privateRedis.url);

@@ -27,20 +27,25 @@ function placed(date: Date, zone: string): number | null {
   }
 }
 
+/** `Fri 15 Jan 2027` for a day number. */
+function dayText(day: number): string {
+  const c = civilFromDay(day);
+  return `${WEEKDAYS[(weekdayOf(day) + 6) % 7] ?? ''} ${c.day} ${MONTHS[c.month - 1] ?? ''} ${c.year}`;
+}
+
 /** `Fri 15 Jan 2027`. An invalid date renders as `unknown date`. */
 export function formatUkDay(date: Date, timezone: string): string {
   const day = placed(date, zoneOf(timezone));
-  if (day === null) return 'unknown date';
-  const c = civilFromDay(day);
-  return `${WEEKDAYS[(weekdayOf(day) + 6) % 7] ?? ''} ${c.day} ${MONTHS[c.month - 1] ?? ''} ${c.year}`;
+  return day === null ? 'unknown date' : dayText(day);
 }
 
 /** `Fri 15 Jan 2027, 17:00` (24-hour clock). An invalid date renders as `unknown date`. */
 export function formatUkDate(date: Date, timezone: string): string {
   const zone = zoneOf(timezone);
-  if (placed(date, zone) === null) return 'unknown date';
+  const day = placed(date, zone);
+  if (day === null) return 'unknown date';
   const t = wallClockOf(date, zone);
-  return `${formatUkDay(date, timezone)}, ${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
+  return `${dayText(day)}, ${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
 }
 
 /**
