@@ -5,7 +5,10 @@
  * owe through the BullMQ scheduler (100,000 by default), squeezed by a time scale into a
  * short window of real time, and delivers them with the real workers into a counting
  * port. Beside it, in the same run and on the same Redis, a bare BullMQ worker with an
- * empty processor drains as many jobs, for the ceiling the queue itself sets.
+ * empty processor drains as many jobs (after an untimed warm-up pass), for the ceiling the
+ * queue itself sets; then, for comparison only, as many empty jobs shaped as nudge jobs
+ * (delayed, with their ids and options). CPU a job or nudge is shown for this process,
+ * Redis (its INFO) and FerretDB (when this checkout's services run it, from /proc).
  *
  *   npm run bench:nudges                 100,000 nudges across 20 workspaces
  *   npm run bench:nudges -- --quick      3,000 nudges across 5 workspaces, under a minute
@@ -18,9 +21,12 @@
  * exceed the rate nudges fall due, so the offered rate must be above the target for the
  * figure to show it). Lateness is measured from the moment each nudge was due (its scaled
  * due time) to its first delivery. The last line is one JSON object:
- * {nudgesPerSec, bareJobsPerSec, p50Ms, p99Ms, maxMs, duplicates, missing, ...}.
+ * {nudgesPerSec, bareJobsPerSec, p50Ms, p99Ms, maxMs, duplicates, missing, ...} (then
+ * offeredPerSec, bareDelayedJobsPerSec, cpuUsPerNudge, cpuUsPerBareJob and the options).
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Workspace } from '../src/core/domain.js';
@@ -28,6 +34,7 @@ import type { Nudge } from '../src/core/nudges/nudge.policy.js';
 import { recipientId } from '../src/core/nudges/nudge.recipients.js';
 import type { Clock, Notifier, Recipient } from '../src/core/ports.js';
 import { WorkingCalendar } from '../src/core/time/working-days.js';
+import { NUDGE_JOB_OPTIONS, nudgeJobId } from '../src/queue/nudge.jobs.js';
 import { loadWorkspaceNudges } from '../src/queue/nudge.source.js';
 import { MongoStore } from '../src/store/mongo.store.js';
 import { ReadCache } from '../src/store/read.cache.js';
@@ -100,26 +107,106 @@ async function clearPrefix(url: string, prefix: string): Promise<void> {
   }
 }
 
-/** The ceiling: as many empty jobs through a bare BullMQ worker, same Redis, same concurrency. */
-async function bareThroughput(url: string, prefix: string, count: number, concurrency: number): Promise<number> {
-  const connection = { url, maxRetriesPerRequest: null };
-  const queue = new Queue('bare', { connection, prefix });
-  for (let i = 0; i < count; i += 1000) {
-    await queue.addBulk(Array.from({ length: Math.min(1000, count - i) }, (_, j) => ({ name: 'bare', data: { i: i + j }, opts: { removeOnComplete: true, removeOnFail: true } })));
+/** CPU time used so far, in µs: this process, Redis, and FerretDB when this checkout's services run it. */
+interface CpuTime {
+  bench: number;
+  redis: number;
+  ferretdb?: number;
+}
+
+const FERRETDB_PID = fileURLToPath(new URL('../.data/ferretdb.pid', import.meta.url));
+
+async function cpuNow(redis: Redis): Promise<CpuTime> {
+  const own = process.cpuUsage();
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1] ?? 0);
+  const out: CpuTime = { bench: own.user + own.system, redis: (field('used_cpu_sys') + field('used_cpu_user')) * 1e6 };
+  try {
+    const pid = readFileSync(FERRETDB_PID, 'utf8').trim();
+    // Fields after the command name: utime and stime are the 12th and 13th, in ticks of 1/100 s.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(stat[11]) + Number(stat[12]);
+    if (Number.isFinite(ticks)) out.ferretdb = ticks * 10_000;
+  } catch {
+    // Not Linux, or FerretDB not started by this checkout: its share is not shown.
   }
+  return out;
+}
+
+/** CPU per item between two readings, in µs. */
+function cpuPer(from: CpuTime, to: CpuTime, items: number): CpuTime {
+  const per = (a: number, b: number) => Math.round((b - a) / items);
+  return {
+    bench: per(from.bench, to.bench),
+    redis: per(from.redis, to.redis),
+    ...(from.ferretdb !== undefined && to.ferretdb !== undefined ? { ferretdb: per(from.ferretdb, to.ferretdb) } : {}),
+  };
+}
+
+const cpuText = (c: CpuTime) => `bench process ${c.bench} µs, Redis ${c.redis} µs${c.ferretdb !== undefined ? `, FerretDB ${c.ferretdb} µs` : ''}`;
+
+/** Starts an empty worker on jobs already in `queue` and times it until `count` are done. */
+async function drain(url: string, prefix: string, name: string, count: number, concurrency: number, probe: Redis): Promise<{ perSec: number; cpu: CpuTime }> {
+  const connection = { url, maxRetriesPerRequest: null };
   let done = 0;
   let finish: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (finish = resolve));
+  const cpu0 = await cpuNow(probe);
   const started = performance.now();
-  const worker = new Worker('bare', async () => {
+  const worker = new Worker(name, async () => {
     done += 1;
     if (done === count) finish();
   }, { connection, prefix, concurrency });
   await finished;
   const elapsed = performance.now() - started;
+  const cpu = cpuPer(cpu0, await cpuNow(probe), count);
   await worker.close();
-  await queue.close();
-  return count / (elapsed / 1000);
+  return { perSec: count / (elapsed / 1000), cpu };
+}
+
+/** The ceiling: as many empty jobs through a bare BullMQ worker, same Redis, same concurrency. */
+async function bareThroughput(url: string, prefix: string, count: number, concurrency: number, probe: Redis): Promise<{ perSec: number; cpu: CpuTime }> {
+  const queue = new Queue('bare', { connection: { url, maxRetriesPerRequest: null }, prefix });
+  const fill = async (n: number) => {
+    for (let i = 0; i < n; i += 1000) {
+      await queue.addBulk(Array.from({ length: Math.min(1000, n - i) }, (_, j) => ({ name: 'bare', data: { i: i + j }, opts: { removeOnComplete: true, removeOnFail: true } })));
+    }
+  };
+  try {
+    // A first, untimed pass warms the process (compiled code, heap size): measured cold, the
+    // same worker runs at half its rate or less, and the baseline would flatter the pipeline.
+    const warmUp = Math.min(count, 20_000);
+    await fill(warmUp);
+    await drain(url, prefix, 'bare', warmUp, concurrency, probe);
+    await fill(count);
+    return await drain(url, prefix, 'bare', count, concurrency, probe);
+  } finally {
+    await queue.close();
+  }
+}
+
+/**
+ * For comparison, not the target: empty jobs shaped as nudge jobs (delayed, with their ids
+ * and options), all due before the worker starts, so BullMQ promotes each from its delayed
+ * set before handing it out. The difference from the bare rate is BullMQ's own cost of a
+ * scheduled job; the difference from the nudge rate is the cost of delivering one.
+ */
+async function bareDelayedThroughput(url: string, prefix: string, count: number, concurrency: number, probe: Redis): Promise<{ perSec: number; cpu: CpuTime }> {
+  const queue = new Queue('bare-delayed', { connection: { url, maxRetriesPerRequest: null }, prefix });
+  const dueAt = Date.now() + 1_000;
+  for (let i = 0; i < count; i += 1000) {
+    await queue.addBulk(Array.from({ length: Math.min(1000, count - i) }, (_, j) => ({
+      name: 'nudge',
+      data: { ws: 'bare', key: `remind:K-${i + j}` },
+      opts: { ...NUDGE_JOB_OPTIONS, jobId: nudgeJobId('bare', `remind:K-${i + j}`), delay: Math.max(1, dueAt - Date.now()) },
+    })));
+  }
+  await new Promise((r) => setTimeout(r, Math.max(0, dueAt - Date.now() + 10)));
+  try {
+    return await drain(url, prefix, 'bare-delayed', count, concurrency, probe);
+  } finally {
+    await queue.close();
+  }
 }
 
 /** Logical time running `1 / scale` times faster than real time from `realStart`. */
@@ -192,9 +279,13 @@ async function main(): Promise<void> {
   const store = await MongoStore.connect(withDatabase(mongo, `consortia_bench_nudges_${run}`), { cache: new ReadCache(new RedisRevisionBoard(redisUrl, prefix)) });
   say(`Nudge benchmark${opts.quick ? ' (quick)' : ''}: ${opts.nudges.toLocaleString('en-GB')} nudges across ${opts.workspaces} workspaces, concurrency ${opts.concurrency}.`);
   let workers: Awaited<ReturnType<typeof startWorkers>> | undefined;
+  const probe = new Redis(redisUrl);
   try {
-    const bare = await bareThroughput(redisUrl, `${prefix}-bare`, opts.nudges, opts.concurrency);
-    say(`Bare BullMQ (empty processor): ${Math.round(bare).toLocaleString('en-GB')} jobs/s.`);
+    const bareRun = await bareThroughput(redisUrl, `${prefix}-bare`, opts.nudges, opts.concurrency, probe);
+    const bare = bareRun.perSec;
+    say(`Bare BullMQ (empty processor): ${Math.round(bare).toLocaleString('en-GB')} jobs/s; CPU a job: ${cpuText(bareRun.cpu)}.`);
+    const delayedRun = await bareDelayedThroughput(redisUrl, `${prefix}-bare`, opts.nudges, opts.concurrency, probe);
+    say(`For comparison, empty jobs shaped as nudges (delayed, all due): ${Math.round(delayedRun.perSec).toLocaleString('en-GB')} jobs/s (${Math.round((delayedRun.perSec / bare) * 100)}% of bare); CPU a job: ${cpuText(delayedRun.cpu)}.`);
 
     const tasksPerWorkspace = Math.max(1, Math.ceil(opts.nudges / NUDGES_PER_TASK / opts.workspaces));
     // Monday 18 January 2027, 15:00: every task's eight nudges fall on working days.
@@ -215,7 +306,7 @@ async function main(): Promise<void> {
     const windowMs = opts.windowMs ?? Math.max(1_000, (expected.size / (bare * opts.offered)) * 1000);
     const scale = windowMs / Math.max(1, maxDue - minDue);
     // The window opens once scheduling should be done (estimated from its usual pace).
-    const lead = 4_000 + expected.size * 0.8;
+    const lead = 4_000 + expected.size * 0.4;
     const clock = new ScaledClock(minDue, Date.now() + lead, scale);
     const port = new CountingPort(clock);
     say(`${expected.size.toLocaleString('en-GB')} nudges due within a ${secs(windowMs)} window, ${Math.round(expected.size / (windowMs / 1000)).toLocaleString('en-GB')} a second (${Math.round((expected.size / (windowMs / 1000) / bare) * 100)}% of bare; time scale ${scale.toExponential(2)}), opening in ${secs(lead)}.`);
@@ -230,6 +321,8 @@ async function main(): Promise<void> {
     say(`Scheduled in ${secs(scheduled)} (${Math.round(expected.size / (scheduled / 1000)).toLocaleString('en-GB')} nudges/s)${scheduled > lead ? ' — longer than the lead time, so the first nudges were queued late' : ''}.`);
 
     // Waits for every nudge; gives up only after two minutes without a single delivery.
+    await new Promise((r) => setTimeout(r, Math.max(0, clock.realOf(new Date(minDue)) - Date.now())));
+    const cpu0 = await cpuNow(probe);
     let last = -1;
     let lastChange = Math.max(Date.now(), clock.realOf(new Date(minDue)));
     let lastReport = Date.now();
@@ -247,6 +340,7 @@ async function main(): Promise<void> {
         say(`  … ${port.firstAt.size.toLocaleString('en-GB')} delivered`);
       }
     }
+    const cpu = cpuPer(cpu0, await cpuNow(probe), Math.max(1, port.firstAt.size));
     const times = [...port.firstAt.values()];
     const windowStart = clock.realOf(new Date(minDue));
     const elapsed = Math.max(...times) - windowStart;
@@ -268,12 +362,17 @@ async function main(): Promise<void> {
       offeredPerSec: Math.round(expected.size / (windowMs / 1000)),
       workspaces: opts.workspaces,
       concurrency: opts.concurrency,
+      bareDelayedJobsPerSec: Math.round(delayedRun.perSec),
+      cpuUsPerNudge: cpu,
+      cpuUsPerBareJob: bareRun.cpu,
     };
     say('');
     say(`Delivered ${port.firstAt.size.toLocaleString('en-GB')} of ${expected.size.toLocaleString('en-GB')} nudges in ${secs(elapsed)} from the window opening: ${Math.round(nudgesPerSec).toLocaleString('en-GB')} nudges/s (${((nudgesPerSec / bare) * 100).toFixed(0)}% of bare BullMQ).`);
+    say(`CPU a nudge: ${cpuText(cpu)} (bare job: ${cpuText(bareRun.cpu)}).`);
     say(`Lateness: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms. Duplicates: ${duplicates}. Missing: ${missing}.`);
     say(JSON.stringify(result));
   } finally {
+    probe.disconnect();
     await workers?.close();
     await store.connection.dropDatabase().catch(() => undefined);
     await store.close();

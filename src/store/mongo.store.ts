@@ -39,6 +39,9 @@ const PARTITIONS: Partial<Record<(typeof CACHED)[number], string>> = { interests
 
 export const WORKSPACE_TTL_MS = 5_000;
 
+/** Workspaces whose collection views are kept; past this they are rebuilt as needed. */
+const MAX_VIEWS = 10_000;
+
 export class MongoStore implements Store {
   readonly workspaces: WorkspaceDirectory;
   private readonly models: Models;
@@ -79,8 +82,23 @@ export class MongoStore implements Store {
     }
   }
 
+  /**
+   * A workspace's collections are stateless views over the models, so one set per workspace
+   * serves every caller (a worker asks for them once per nudge).
+   */
+  private readonly views = new Map<string, WorkspaceData>();
+
   scoped(workspaceId: string): WorkspaceData {
     if (typeof workspaceId !== 'string' || workspaceId === '') throw new Error('a workspace id is required');
+    const known = this.views.get(workspaceId);
+    if (known) return known;
+    if (this.views.size >= MAX_VIEWS) this.views.clear();
+    const data = this.buildScoped(workspaceId);
+    this.views.set(workspaceId, data);
+    return data;
+  }
+
+  private buildScoped(workspaceId: string): WorkspaceData {
     const m = this.models;
     const counters = this.counters;
     const claims = this.connection.collection('refclaims');
