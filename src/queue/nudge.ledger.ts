@@ -27,6 +27,10 @@ import { ledgerWriterFor, type LedgerWriter } from './ledger.writer.js';
 import type { NudgeClaims } from './nudge.claims.js';
 
 const DONE = '#done';
+/** Keys asked about in one `$in` query. */
+const CHUNK = 400;
+/** Past this many keys, the workspace's ledger is read whole instead. */
+const WHOLE_READ_OVER = 2 * CHUNK;
 const TO = '#to:';
 
 export type Claim =
@@ -110,13 +114,23 @@ export class NudgeLedger {
   async settledKeys(workspaceId: string, keys: readonly string[]): Promise<Set<string>> {
     const out = new Set<string>();
     const data = this.data(workspaceId);
-    for (let i = 0; i < keys.length; i += 400) {
-      const chunk = keys.slice(i, i + 400);
-      const entries = await data.nudges.find({ key: { in: [...chunk, ...chunk.map((k) => k + DONE)] } });
-      for (const e of entries) {
-        if (e.key.endsWith(DONE)) out.add(e.key.slice(0, -DONE.length));
-        else if (e.attempts === 0) out.add(e.key);
+    const note = (e: Pick<NudgeRecord, 'key' | 'attempts'>) => {
+      if (e.key.endsWith(DONE)) out.add(e.key.slice(0, -DONE.length));
+      else if (e.attempts === 0) out.add(e.key);
+    };
+    if (keys.length > WHOLE_READ_OVER) {
+      // A sweep asks about every nudge of a workspace. Read its ledger once rather than in
+      // hundreds of `$in` queries: each of those costs a scan of the collection on FerretDB.
+      const wanted = new Set(keys);
+      for (const e of await data.nudges.find({})) {
+        const base = e.key.endsWith(DONE) ? e.key.slice(0, -DONE.length) : e.key;
+        if (wanted.has(base)) note(e);
       }
+      return out;
+    }
+    for (let i = 0; i < keys.length; i += CHUNK) {
+      const chunk = keys.slice(i, i + CHUNK);
+      for (const e of await data.nudges.find({ key: { in: [...chunk, ...chunk.map((k) => k + DONE)] } })) note(e);
     }
     return out;
   }
