@@ -14,6 +14,7 @@ import type { Metrics } from './metrics.js';
 import type { NotifierRouter } from './notify.router.js';
 import { createScheduler } from './queue/bull.scheduler.js';
 import { MAINTENANCE_QUEUE, NUDGE_QUEUE } from './queue/nudge.jobs.js';
+import { NudgeLedger } from './queue/nudge.ledger.js';
 import { createQueueDashboard } from './queue-dashboard.js';
 import type { MongoStore } from './store/mongo.store.js';
 
@@ -51,7 +52,8 @@ const DAY_MS = 86_400_000;
 
 /**
  * The workers, plus the daily retention purge: each workspace's closed tenders lose their
- * personal details after its retention period. The purge is idempotent, so several worker
+ * personal details after its retention period, and nudge ledger records go after
+ * LEDGER_KEEP_DAYS. The purge is idempotent, so several worker
  * processes running it is harmless.
  */
 export async function startWorkerSide(config: Config, store: MongoStore, notifier: NotifierRouter, log: Logger, metrics: Metrics): Promise<{ close(): Promise<void> }> {
@@ -61,10 +63,13 @@ export async function startWorkerSide(config: Config, store: MongoStore, notifie
       metrics.nudges.inc({ stage: outcome === 'delivered' ? 'sent' : 'skipped', kind: key.split(':')[0] ?? 'nudge' });
     },
   });
+  const ledger = new NudgeLedger(store);
   const purge = async () => {
     for (const ws of await store.workspaces.list()) {
       const n = await purgeExpired(store.scoped(ws.id), ws.settings.retentionMonths, new Date());
       if (n) log.info({ workspaceId: ws.id, purged: n }, 'retention purge');
+      const old = await ledger.purge(ws.id, new Date());
+      if (old) log.info({ workspaceId: ws.id, purged: old }, 'nudge ledger purge');
     }
   };
   const first = setTimeout(() => void purge().catch((err: unknown) => log.warn({ err }, 'retention purge failed')), 10_000);

@@ -27,6 +27,13 @@ import { ledgerWriterFor, type LedgerWriter } from './ledger.writer.js';
 import type { NudgeClaims } from './nudge.claims.js';
 
 const DONE = '#done';
+/**
+ * How long ledger records are kept, from when they were written. Longer than the catch-up
+ * horizon (CATCH_UP_DAYS) with room to spare: a nudge the sweeper could still send was
+ * due within that horizon, so any record of it is younger than this.
+ */
+export const LEDGER_KEEP_DAYS = 60;
+
 /** Keys asked about in one `$in` query. */
 const CHUNK = 400;
 /** Past this many keys, the workspace's ledger is read whole instead. */
@@ -133,6 +140,14 @@ export class NudgeLedger {
       for (const e of await data.nudges.find({ key: { in: [...chunk, ...chunk.map((k) => k + DONE)] } })) note(e);
     }
     return out;
+  }
+
+  /**
+   * Deletes records written more than LEDGER_KEEP_DAYS before `now` (they name the people a
+   * nudge reached, and every sweep reads the ledger). Returns how many went.
+   */
+  async purge(workspaceId: string, now: Date): Promise<number> {
+    return this.data(workspaceId).nudges.delete({ claimedAt: { lt: new Date(now.getTime() - LEDGER_KEEP_DAYS * 86_400_000) } });
   }
 
   /** Delivered entries (for reports and tests): key → attempts it took. */

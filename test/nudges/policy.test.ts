@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Consortium, HolidayRegion, Task, Tender, WorkspaceSettings } from '../../src/core/domain.js';
 import { digestContent, digestMessage, digestSchedule, digestWeek } from '../../src/core/nudges/digest.policy.js';
 import { countdownMessage, taskNudgeMessage } from '../../src/core/nudges/nudge.message.js';
-import { countdownNudges, parseNudgeKey, selectPending, taskNudges, type Nudge } from '../../src/core/nudges/nudge.policy.js';
+import { CATCH_UP_DAYS, countdownNudges, parseNudgeKey, selectPending, taskNudges, type Nudge } from '../../src/core/nudges/nudge.policy.js';
 import { recipientsFor } from '../../src/core/nudges/nudge.recipients.js';
 import { replyText } from '../../src/core/reply.js';
 import { WorkingCalendar } from '../../src/core/time/working-days.js';
@@ -176,6 +176,16 @@ describe('what is still owed', () => {
     expect(pick.upcoming.map((n) => n.slot)).toEqual(['od', 'esc']);
     const after = selectPending(all, iso('2027-01-20T12:00:00Z'), new Set(['remind:K-7:1:d0']), 'sweep');
     expect(after.catchUp).toEqual([]);
+  });
+
+  it('leaves alone what was due longer ago than the catch-up horizon, settled or not', () => {
+    // The escalation is due Tue 26 Jan 2027; CATCH_UP_DAYS later it is still caught up, a day after that it is not.
+    const esc = all.find((n) => n.slot === 'esc') as Nudge;
+    const within = new Date(esc.dueAt.getTime() + CATCH_UP_DAYS * 86_400_000);
+    expect(selectPending(all, within, new Set(), 'sweep').catchUp.map((n) => n.slot)).toEqual(['esc']);
+    const beyond = new Date(within.getTime() + 86_400_000);
+    expect(selectPending(all, beyond, new Set(), 'sweep')).toEqual({ upcoming: [], catchUp: [], settle: [] });
+    expect(selectPending(all, beyond, new Set(), 'fresh')).toEqual({ upcoming: [], catchUp: [], settle: [] });
   });
 });
 

@@ -153,7 +153,16 @@ export interface PendingSelection {
 }
 
 /**
+ * How late a missed nudge may still be sent. Anything due longer ago is left alone: news
+ * that old helps nobody, and the ledger keeps its records only a while longer than this
+ * (LEDGER_KEEP_DAYS in src/queue/nudge.ledger.ts), so no purged record can make a nudge
+ * look unsent.
+ */
+export const CATCH_UP_DAYS = 14;
+
+/**
  * Which nudges still need doing at `now`, given the keys the ledger holds as settled.
+ * Nudges due more than CATCH_UP_DAYS ago are in none of the lists.
  *
  * `fresh` is for the moment a record changes (a task added, re-dated, snoozed): what is
  * already past then was never going to be sent, so it is settled, not sent. `sweep` is for
@@ -164,7 +173,12 @@ export interface PendingSelection {
 export function selectPending(all: readonly Nudge[], now: Date, settled: ReadonlySet<string>, mode: 'fresh' | 'sweep'): PendingSelection {
   const upcoming: Nudge[] = [];
   const past: Nudge[] = [];
-  for (const n of all) (n.dueAt.getTime() > now.getTime() ? upcoming : past).push(n);
+  const horizon = now.getTime() - CATCH_UP_DAYS * 86_400_000;
+  for (const n of all) {
+    const due = n.dueAt.getTime();
+    if (due > now.getTime()) upcoming.push(n);
+    else if (due >= horizon) past.push(n);
+  }
   const open = (n: Nudge) => !settled.has(n.key);
   if (mode === 'fresh') return { upcoming: upcoming.filter(open), catchUp: [], settle: past.filter(open) };
   // The latest past nudge of each kind, settled or not: once it is settled, the older

@@ -1,0 +1,63 @@
+// The nudge ledger's lifetime, on the real FerretDB and Redis: records go after
+// LEDGER_KEEP_DAYS, and nothing the sweeper could still send depends on a record that went.
+import { afterEach, describe, expect, it } from 'vitest';
+import { CATCH_UP_DAYS, type Nudge } from '../../src/core/nudges/nudge.policy.js';
+import { LEDGER_KEEP_DAYS, NudgeLedger } from '../../src/queue/nudge.ledger.js';
+import { redisUrl } from '../helpers/services.js';
+import { seedWorkspace } from './fixtures/seed.js';
+import { createWorld, eventually, sleep, type World } from './fixtures/world.js';
+
+// Monday 14 June 2027, 08:00 in London, before working hours.
+const NOW = new Date('2027-06-14T07:00:00Z');
+const DAY = 86_400_000;
+const SUBMISSION = new Date('2027-09-01T11:00:00Z');
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+function nudge(slot: string, dueAt: Date): Nudge {
+  return { key: `remind:K-9:1:${slot}`, kind: 'remind', subject: 'K-9', version: '1', slot, dueAt, audience: 'owner' };
+}
+
+describe('nudge ledger lifetime', () => {
+  it('keeps a catch-up horizon well inside the time records are kept', () => {
+    expect(LEDGER_KEEP_DAYS).toBeGreaterThanOrEqual(CATCH_UP_DAYS * 2);
+  });
+
+  it('purges records written before the keep period and keeps the rest', async () => {
+    world = await createWorld(import.meta.url, { now: NOW, redisUrl: redisUrl(), timeScale: 1e-6, workers: false });
+    const s = await seedWorkspace(world.store, { submission: SUBMISSION });
+    const ledger = new NudgeLedger(world.store);
+    const old = new Date(NOW.getTime() - (LEDGER_KEEP_DAYS + 1) * DAY);
+    const recent = new Date(NOW.getTime() - (LEDGER_KEEP_DAYS - 1) * DAY);
+    await ledger.settle(s.ws, [nudge('d7', old)], old);
+    await ledger.settle(s.ws, [nudge('d3', recent)], recent);
+    // Another workspace's old record is not this workspace's to purge.
+    await ledger.settle('W2', [nudge('d7', old)], old);
+    expect(await ledger.purge(s.ws, NOW)).toBe(1);
+    expect([...(await ledger.settledKeys(s.ws, ['remind:K-9:1:d7', 'remind:K-9:1:d3']))]).toEqual(['remind:K-9:1:d3']);
+    expect([...(await ledger.settledKeys('W2', ['remind:K-9:1:d7']))]).toEqual(['remind:K-9:1:d7']);
+    expect(await ledger.purge(s.ws, NOW)).toBe(0);
+  });
+
+  it('a sweep sends nothing for a task overdue for months, whose records are gone, and still catches up a recent one', async () => {
+    world = await createWorld(import.meta.url, { now: NOW, redisUrl: redisUrl(), timeScale: 1e-6 });
+    const s = await seedWorkspace(world.store, { submission: SUBMISSION });
+    const tasks = world.store.scoped(s.ws).tasks;
+    const task = (ref: string, due: Date) => tasks.insert({ ref, consortiumRef: s.consortium.ref, title: `Task ${ref}`, due, owner: { kind: 'user', id: 'amara' }, status: 'open', createdBy: 'coord', version: 1 });
+    // Due 70 days ago: every nudge it ever had is past the horizon, and the ledger kept none.
+    await task('K-9', new Date(NOW.getTime() - 70 * DAY));
+    // Due last Friday at 17:30: its "due today" reminder was missed and is caught up.
+    await task('K-10', new Date('2027-06-11T16:30:00Z'));
+    const w = world;
+    await w.workers?.sweepNow();
+    const queued = await w.scheduler.queue.getJobs(['waiting', 'delayed', 'active', 'prioritized']);
+    expect(queued.filter((j) => j.data.key.includes(':K-9:'))).toEqual([]);
+    await eventually('the missed reminder of the recent task arrives', () => w.notifier.keys().includes('remind:K-10:1:d0'));
+    await sleep(300);
+    expect(w.notifier.keys().filter((k) => k.includes(':K-9:'))).toEqual([]);
+  });
+});
