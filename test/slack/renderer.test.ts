@@ -5,6 +5,7 @@ import { escapeMrkdwn, sanitizeText, unescapeMrkdwn } from '../../adapters/slack
 import { SLACK_CAPS, SLACK_LIMITS, slackPayloadProblems } from '../../adapters/slack/slack.limits.js';
 import type { SlackBlock, SlackMessage, SlackView } from '../../adapters/slack/slack.limits.js';
 import { modalErrors, parseViewSubmission, renderHome, renderMessage, renderModal } from '../../adapters/slack/slack.renderer.js';
+import { controlFree } from '../helpers/control.js';
 
 const ok = (...blocks: Block[]): Reply => ({ outcome: 'ok', blocks });
 
@@ -18,8 +19,6 @@ function mrkdwnTexts(blocks: SlackBlock[]): string[] {
 }
 
 /** Whether shown text is free of control characters and direction overrides (values are data, not shown). */
-const controlFree = (payload: unknown): boolean =>
-  !/\\u00[01][0-9a-f]|\\[bf]|[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/i.test(JSON.stringify(payload, (k, v: unknown) => (k === 'value' || k === 'data' || k === 'initial_value' ? undefined : v)));
 const sectionTexts = (m: SlackMessage[]): string[] => m.flatMap((x) => x.blocks).flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : []));
 const notes = (blocks: SlackBlock[]): string[] => blocks.flatMap((b) => (b.type === 'context' ? b.elements.map((e) => e.text) : []));
 const moreCount = (texts: string[], noun: string): number | undefined => {

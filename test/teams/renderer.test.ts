@@ -4,6 +4,7 @@ import type { Block, Form, FormField, Reply } from '../../src/core/reply.js';
 import { CARD_SCHEMA, TEAMS_CAPS, TEAMS_LIMITS, cardProblems, jsonBytes } from '../../adapters/teams/teams.limits.js';
 import type { AdaptiveCard, CardElement, TextBlock } from '../../adapters/teams/teams.limits.js';
 import { neutraliseMarkdown, parseCardSubmit, renderCard, renderFormCard } from '../../adapters/teams/teams.renderer.js';
+import { controlFree } from '../helpers/control.js';
 
 const ok = (...blocks: Block[]): Reply => ({ outcome: 'ok', blocks });
 
@@ -20,8 +21,6 @@ const moreCount = (texts: string[], noun: string): number | undefined => {
   return undefined;
 };
 /** Whether shown text is free of control characters and direction overrides (values are data, not shown). */
-const controlFree = (payload: unknown): boolean =>
-  !/\\u00[01][0-9a-f]|\\[bf]|[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/i.test(JSON.stringify(payload, (k, v: unknown) => (k === 'value' || k === 'data' || k === 'initial_value' ? undefined : v)));
 const body = (cards: AdaptiveCard[]): CardElement[] => cards.flatMap((c) => c.body);
 
 // ——— Generators: hostile text, huge content ———
