@@ -14,6 +14,11 @@ import type { RevisionBoard } from './revisions.js';
 export interface ReadCacheOptions {
   /** Most results kept. @defaultValue 5000 */
   maxEntries?: number;
+  /**
+   * Most records held across all results (a whole list counts each of its records): the
+   * bound on memory, since one result may be a workspace's every task. @defaultValue 50000
+   */
+  maxRecords?: number;
   /** Oldest copy served even with an unchanged token (bounds the cost of a lost token change). @defaultValue 30000 */
   maxAgeMs?: number;
   /** Told of every read: its collection, and whether it was served from memory. */
@@ -52,15 +57,11 @@ interface Entry {
   value: Promise<unknown>;
   /** The value once it has arrived, for a writer that patches it. */
   settled?: { value: unknown };
+  /** Records it holds, counted towards `maxRecords` once it has arrived. */
+  records?: number;
 }
 
-/** Records its value on the entry once it arrives. */
-function track(entry: Entry): Entry {
-  entry.value.then((v) => {
-    entry.settled = { value: v };
-  }, () => undefined);
-  return entry;
-}
+const recordsIn = (value: unknown): number => (Array.isArray(value) ? value.length : 1);
 
 /** Where a copy is kept: by workspace, the first token it depends on, and the query. */
 const entryKey = (workspaceId: string, names: readonly string[], query: string): string => `${workspaceId}\u0000${names[0] ?? ''}\u0000${query}`;
@@ -82,12 +83,16 @@ export class ReadCache {
   /** Cross-workspace reads gathering in this turn of the event loop, by collection and query. */
   private readonly batches = new Map<string, Batch<unknown>>();
   private readonly maxEntries: number;
+  private readonly maxRecords: number;
+  /** Records held by the entries kept (those whose value has arrived). */
+  private records = 0;
   private readonly maxAgeMs: number;
   private readonly observe: NonNullable<ReadCacheOptions['observe']>;
   readonly stats: ReadCacheStats = { hits: 0, misses: 0, bypassed: 0 };
 
   constructor(readonly board: RevisionBoard, opts: ReadCacheOptions = {}) {
     this.maxEntries = opts.maxEntries ?? 5_000;
+    this.maxRecords = opts.maxRecords ?? 50_000;
     this.maxAgeMs = opts.maxAgeMs ?? 30_000;
     this.observe = opts.observe ?? (() => undefined);
     board.onLost(() => this.clear());
@@ -95,6 +100,54 @@ export class ReadCache {
 
   clear(): void {
     this.entries.clear();
+    this.records = 0;
+  }
+
+  /** Entries and records kept now (for tests and reports). */
+  get size(): { entries: number; records: number } {
+    return { entries: this.entries.size, records: this.records };
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.records -= entry.records ?? 0;
+  }
+
+  /** Keeps `entry` as the most recently used, counting its records once its value arrives. */
+  private keep(key: string, entry: Entry): void {
+    this.remove(key);
+    this.entries.set(key, entry);
+    if (entry.settled) this.count(key, entry, entry.settled.value);
+    else {
+      entry.value.then((v) => {
+        entry.settled = { value: v };
+        if (this.entries.get(key) === entry) this.count(key, entry, v);
+      }, () => undefined);
+    }
+    this.trim();
+  }
+
+  /** Counts an arrived value; one bigger than the whole bound is not kept (and evicts nothing). */
+  private count(key: string, entry: Entry, value: unknown): void {
+    const records = recordsIn(value);
+    if (records > this.maxRecords) {
+      this.entries.delete(key);
+      return;
+    }
+    entry.records = records;
+    this.records += records;
+    this.trim();
+  }
+
+  /** Drops the least recently used entries until both bounds hold. */
+  private trim(): void {
+    while (this.entries.size > this.maxEntries || this.records > this.maxRecords) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done) return;
+      this.remove(oldest.value);
+    }
   }
 
   /**
@@ -133,15 +186,10 @@ export class ReadCache {
     this.stats.misses++;
     this.observe(collection, 'miss');
     const value = make();
-    const entry: Entry = track({ token, expires: this.expiry(now), value });
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    if (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
-    }
+    const entry: Entry = { token, expires: this.expiry(now), value };
+    this.keep(key, entry);
     value.catch(() => {
-      if (this.entries.get(key) === entry) this.entries.delete(key);
+      if (this.entries.get(key) === entry) this.remove(key);
     });
     return value;
   }
@@ -235,7 +283,7 @@ export class ReadCache {
     if (patched === null) return this.board.bump(workspaceId, write);
     const token = await this.board.bumpChecked(workspaceId, write, read, entry.token);
     if (token === null || this.entries.get(key) !== entry) return;
-    this.entries.set(key, { token, expires: entry.expires, value: Promise.resolve(patched), settled: { value: patched } });
+    this.keep(key, { token, expires: entry.expires, value: Promise.resolve(patched), settled: { value: patched } });
   }
 
   /** After a write: copies that depend on these tokens, everywhere, are out of date. */

@@ -6,6 +6,7 @@ import { createServer, connect, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Organisation } from '../../src/core/domain.js';
+import type { Filter } from '../../src/core/ports.js';
 import { MongoStore } from '../../src/store/mongo.store.js';
 import { ReadCache, type ReadCacheOptions } from '../../src/store/read.cache.js';
 import { RedisRevisionBoard, TOKEN_MEMO_MS } from '../../src/store/revisions.js';
@@ -17,8 +18,7 @@ const open: MongoStore[] = [];
 let privateRedis: PrivateRedis | undefined;
 
 afterEach(async () => {
-  await open[0]?.connection.dropDatabase().catch(() => undefined);
-  await open[2]?.connection.dropDatabase().catch(() => undefined);
+  for (const s of open) await s.connection.dropDatabase().catch(() => undefined);
   for (const s of open.splice(0)) await s.close().catch(() => undefined);
   await privateRedis?.close();
   privateRedis = undefined;
@@ -223,6 +223,26 @@ describe('read cache', () => {
     await cachedThenRenamedBehind(store);
     await new Promise((r) => setTimeout(r, 250));
     expect(await nameOf(store, 'food-bank')).toBe('Changed Behind');
+  });
+
+  it('holds at most maxRecords records, dropping the least recently used results first', async () => {
+    const [a] = (await processes(1, { cache: { maxRecords: 5 } })) as [MongoStore];
+    const orgs = a.scoped(WS).orgs;
+    for (const slug of ['a', 'b', 'c']) await orgs.insert(org(slug, `Org ${slug}`));
+    const names = async (filter: Filter<Organisation>) => (await orgs.find(filter)).map((o) => o.name).sort();
+    expect(await names({})).toEqual(['Org a', 'Org b', 'Org c']);
+    expect(await names({ canLead: true })).toEqual(['Org a', 'Org b', 'Org c']);
+    // Six records would be over the bound: the first list went, the second is kept.
+    expect((a.cache as ReadCache).size.records).toBeLessThanOrEqual(5);
+    await renameBehindTheCache(a, 'a', 'Renamed');
+    expect(await names({ canLead: true })).toEqual(['Org a', 'Org b', 'Org c']);
+    expect(await names({})).toEqual(['Org b', 'Org c', 'Renamed']);
+    // A single result bigger than the bound is not kept at all.
+    const [b] = (await processes(1, { cache: { maxRecords: 2 } })) as [MongoStore];
+    for (const slug of ['a', 'b', 'c']) await b.scoped(WS).orgs.insert(org(slug, `Org ${slug}`));
+    expect(await b.scoped(WS).orgs.count({})).toBe(3);
+    expect((await b.scoped(WS).orgs.find({})).length).toBe(3);
+    expect((b.cache as ReadCache).size).toEqual({ entries: 1, records: 1 });
   });
 
   it('answers every read from the database while Redis cannot be reached', async () => {
