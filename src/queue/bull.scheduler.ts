@@ -89,14 +89,14 @@ export class BullScheduler implements Scheduler {
   async taskChanged(workspaceId: string, taskRef: string): Promise<void> {
     await this.safely(workspaceId, taskRef, async (ws) => {
       const { nudges } = await loadTaskNudges(ws, this.opts.store.scoped(ws.id), taskRef);
-      await this.syncSubject(ws, taskRef, nudges, 'fresh');
+      await this.syncSubject(ws, taskRef, nudges);
     });
   }
 
   async consortiumChanged(workspaceId: string, consortiumRef: string): Promise<void> {
     await this.safely(workspaceId, consortiumRef, async (ws) => {
       const { nudges } = await loadConsortiumNudges(ws, this.opts.store.scoped(ws.id), consortiumRef);
-      await this.syncSubject(ws, consortiumRef, nudges, 'fresh');
+      await this.syncSubject(ws, consortiumRef, nudges);
     });
   }
 
@@ -145,10 +145,17 @@ export class BullScheduler implements Scheduler {
     return added;
   }
 
-  private async syncSubject(ws: Workspace, subject: string, nudges: Nudge[], mode: 'fresh' | 'sweep'): Promise<void> {
+  /**
+   * After one task or consortium changed. The ledger is not read: what is past is settled
+   * (an insert that changes nothing for a nudge already delivered or settled), and what is
+   * upcoming cannot have been delivered yet (a job queued again for a nudge that was, after
+   * a settings change moved it, is stopped by the worker's claim, which reads the ledger).
+   * On FerretDB a ledger query scans every workspace's records, which would make each task
+   * command wait seconds once the ledger is large.
+   */
+  private async syncSubject(ws: Workspace, subject: string, nudges: Nudge[]): Promise<void> {
     const now = this.clock.now();
-    const settled = nudges.length ? await this.ledger.settledKeys(ws.id, nudges.map((n) => n.key)) : new Set<string>();
-    const pick = selectPending(nudges, now, settled, mode);
+    const pick = selectPending(nudges, now, new Set(), 'fresh');
     if (pick.settle.length) await this.ledger.settle(ws.id, pick.settle, now);
     await this.reconcile(ws.id, subject, [...pick.upcoming, ...pick.catchUp], now, this.timeoutMs);
   }

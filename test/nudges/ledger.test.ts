@@ -1,5 +1,6 @@
 // The nudge ledger's lifetime, on the real FerretDB and Redis: records go after
 // LEDGER_KEEP_DAYS, and nothing the sweeper could still send depends on a record that went.
+import mongoose from 'mongoose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CATCH_UP_DAYS, type Nudge } from '../../src/core/nudges/nudge.policy.js';
 import { LEDGER_KEEP_DAYS, NudgeLedger } from '../../src/queue/nudge.ledger.js';
@@ -59,5 +60,23 @@ describe('nudge ledger lifetime', () => {
     await eventually('the missed reminder of the recent task arrives', () => w.notifier.keys().includes('remind:K-10:1:d0'));
     await sleep(300);
     expect(w.notifier.keys().filter((k) => k.includes(':K-9:'))).toEqual([]);
+  });
+
+  it('a task command reads nothing from the ledger (on FerretDB each read scans every workspace\'s records), yet settles what is past', async () => {
+    // Monday 18 January 2027, 08:00: a task due on Wednesday has missed its 7- and 3-day reminders.
+    world = await createWorld(import.meta.url, { now: new Date('2027-01-18T08:00:00Z'), redisUrl: redisUrl(), timeScale: 1e-6, workers: false });
+    const s = await seedWorkspace(world.store, { submission: SUBMISSION });
+    const reads: string[] = [];
+    mongoose.set('debug', (collection: string, method: string) => {
+      if (collection === 'nudgerecords' && !method.startsWith('insert') && !method.startsWith('create')) reads.push(method);
+    });
+    try {
+      const added = await world.say(s.ws, 'amara', `task add ${s.consortium.ref} "Pricing schedule" due 20/01/2027`);
+      expect(added.outcome).toBe('ok');
+    } finally {
+      mongoose.set('debug', false);
+    }
+    expect(reads).toEqual([]);
+    expect([...(await new NudgeLedger(world.store).settledKeys(s.ws, ['remind:K-1:1:d7', 'remind:K-1:1:d3', 'remind:K-1:1:d1']))].sort()).toEqual(['remind:K-1:1:d3', 'remind:K-1:1:d7']);
   });
 });
