@@ -47,12 +47,13 @@ async function syncDigestScheduler(deps: SweepDeps, workspaceId: string, wanted:
 export async function sweepAll(deps: SweepDeps): Promise<number> {
   const log = deps.log ?? silentLog;
   const workspaces = await deps.store.workspaces.list();
+  const settled = await deps.ledger.settledByWorkspace(workspaces.map((ws) => ws.id));
   let added = 0;
   let failed = 0;
   let lastError: unknown;
   for (const ws of workspaces) {
     try {
-      added += await deps.scheduler.syncWorkspace(ws);
+      added += await deps.scheduler.syncWorkspace(ws, 'sweep', settled?.get(ws.id));
       const hasConsortia = (await deps.store.scoped(ws.id).consortia.count({ state: 'formed' })) > 0;
       await syncDigestScheduler(deps, ws.id, hasConsortia ? digestSchedule(ws.settings) : null);
       const owed = hasConsortia ? await digestOwed(deps, ws.id) : null;

@@ -125,18 +125,26 @@ export class BullScheduler implements Scheduler {
    * what is missing (in `sweep` mode, late nudges to go at once) and dropping what is
    * stale. Returns how many jobs had to be added. Throws when Redis is unreachable, so a
    * sweep can say so.
+   *
+   * `known` is what the ledger held as settled for this workspace a moment ago (a sweep
+   * reads every workspace's at once, see NudgeLedger.settledByWorkspace). Late nudges about
+   * to be sent are then checked again in the ledger itself: one may have been delivered
+   * since, and after a flush of Redis nothing else would stop it going twice.
    */
-  async syncWorkspace(ws: Workspace, mode: 'fresh' | 'sweep' = 'sweep'): Promise<number> {
+  async syncWorkspace(ws: Workspace, mode: 'fresh' | 'sweep' = 'sweep', known?: ReadonlySet<string>): Promise<number> {
     await this.connected();
     const bySubject = await loadWorkspaceNudges(ws, this.opts.store.scoped(ws.id));
-    const all = [...bySubject.values()].flat();
-    const settled = await this.ledger.settledKeys(ws.id, all.map((n) => n.key));
+    const settled = known ?? (await this.ledger.settledKeys(ws.id, [...bySubject.values()].flat().map((n) => n.key)));
     const now = this.clock.now();
+    const picks = [...bySubject.entries()].map(([subject, nudges]) => ({ subject, pick: selectPending(nudges, now, settled, mode) }));
+    const late = picks.flatMap((p) => p.pick.catchUp.map((n) => n.key));
+    if (known && late.length) {
+      const since = await this.ledger.settledKeys(ws.id, late);
+      for (const p of picks) p.pick.catchUp = p.pick.catchUp.filter((n) => !since.has(n.key));
+    }
     let added = 0;
-    const subjects = [...bySubject.entries()];
-    for (let i = 0; i < subjects.length; i += 50) {
-      const counts = await Promise.all(subjects.slice(i, i + 50).map(async ([subject, nudges]) => {
-        const pick = selectPending(nudges, now, settled, mode);
+    for (let i = 0; i < picks.length; i += 50) {
+      const counts = await Promise.all(picks.slice(i, i + 50).map(async ({ subject, pick }) => {
         if (pick.settle.length) await this.ledger.settle(ws.id, pick.settle, now);
         return this.reconcile(ws.id, subject, [...pick.upcoming, ...pick.catchUp], now, SWEEP_TIMEOUT_MS);
       }));

@@ -40,6 +40,11 @@ const CHUNK = 400;
 const WHOLE_READ_OVER = 2 * CHUNK;
 const TO = '#to:';
 
+/** The slice of the MongoDB driver's collection a cross-workspace read needs. */
+interface LedgerCollection {
+  find(filter: object, options: { projection: object }): { toArray(): Promise<Pick<NudgeRecord, 'workspaceId' | 'key' | 'attempts'>[]> };
+}
+
 export type Claim =
   | { kind: 'mine'; attempts: number; claimedAt: Date; token: string }
   | { kind: 'settled' }
@@ -138,6 +143,29 @@ export class NudgeLedger {
     for (let i = 0; i < keys.length; i += CHUNK) {
       const chunk = keys.slice(i, i + CHUNK);
       for (const e of await data.nudges.find({ key: { in: [...chunk, ...chunk.map((k) => k + DONE)] } })) note(e);
+    }
+    return out;
+  }
+
+  /**
+   * What each of these workspaces' ledgers holds as settled, read in one query: a sweep
+   * needs every workspace's, and on FerretDB each query scans the whole ledger whatever
+   * its filter, so one query per workspace would cost as many scans. Undefined when the
+   * store offers no such read (then each workspace is read on its own).
+   */
+  async settledByWorkspace(workspaceIds: readonly string[]): Promise<Map<string, Set<string>> | undefined> {
+    // The driver's collection, as the batch writer uses it: the query names each workspace.
+    const collection = (this.store as { connection?: { models?: Record<string, { collection?: LedgerCollection }> } }).connection?.models?.NudgeRecord?.collection;
+    if (!collection || typeof collection.find !== 'function') return undefined;
+    const ids = workspaceIds.filter((id) => typeof id === 'string' && id !== '');
+    const out = new Map<string, Set<string>>(ids.map((id) => [id, new Set<string>()]));
+    if (ids.length === 0) return out;
+    const records = await collection.find({ workspaceId: { $in: ids } }, { projection: { workspaceId: 1, key: 1, attempts: 1, _id: 0 } }).toArray();
+    for (const e of records) {
+      const set = out.get(e.workspaceId);
+      if (!set) continue;
+      if (e.key.endsWith(DONE)) set.add(e.key.slice(0, -DONE.length));
+      else if (e.attempts === 0) set.add(e.key);
     }
     return out;
   }

@@ -79,4 +79,23 @@ describe('nudge ledger lifetime', () => {
     expect(reads).toEqual([]);
     expect([...(await new NudgeLedger(world.store).settledKeys(s.ws, ['remind:K-1:1:d7', 'remind:K-1:1:d3', 'remind:K-1:1:d1']))].sort()).toEqual(['remind:K-1:1:d3', 'remind:K-1:1:d7']);
   });
+
+  it('a sweep reads every workspace\'s ledger at once, and checks late nudges again before queueing them', async () => {
+    world = await createWorld(import.meta.url, { now: NOW, redisUrl: redisUrl(), timeScale: 1e-6, workers: false });
+    const s = await seedWorkspace(world.store, { submission: SUBMISSION });
+    const tasks = world.store.scoped(s.ws).tasks;
+    // Both due last Friday at 17:30, so each "due today" reminder is late.
+    for (const ref of ['K-10', 'K-11']) await tasks.insert({ ref, consortiumRef: s.consortium.ref, title: `Task ${ref}`, due: new Date('2027-06-11T16:30:00Z'), owner: { kind: 'user', id: 'amara' }, status: 'open', createdBy: 'coord', version: 1 });
+    const ledger = new NudgeLedger(world.store);
+    const before = await ledger.settledByWorkspace([s.ws, 'W-none']);
+    expect(before?.get(s.ws)?.has('remind:K-10:1:d0')).toBe(false);
+    expect(before?.get('W-none')?.size).toBe(0);
+    // Delivered after the sweep read the ledger: the sweep must not queue it again.
+    await ledger.settle(s.ws, [{ ...nudge('d0', new Date('2027-06-11T08:00:00Z')), key: 'remind:K-10:1:d0', subject: 'K-10' }], NOW);
+    await world.scheduler.syncWorkspace((await world.store.workspaces.get(s.ws))!, 'sweep', before?.get(s.ws));
+    const queued = (await world.scheduler.queue.getJobs(['waiting', 'delayed', 'prioritized'])).map((j) => j.data.key);
+    expect(queued).toContain('remind:K-11:1:d0');
+    expect(queued).not.toContain('remind:K-10:1:d0');
+    expect((await ledger.settledByWorkspace([s.ws]))?.get(s.ws)?.has('remind:K-10:1:d0')).toBe(true);
+  });
 });
