@@ -56,51 +56,59 @@ export const planHandler: Handler = {
     if (c.state !== 'formed') return reply.conflict(`${c.ref} is ${c.state}; a bid plan is made once every organisation has accepted and it is formed.`);
     const tender = await ctx.data.tenders.findOne({ ref: c.tenderRef });
     if (!tender) return reply.notFound(`${c.ref}'s tender ${c.tenderRef} no longer exists, so there are no dates to plan from.`);
-
-    const existing = await ctx.data.tasks.find({ consortiumRef: c.ref });
-    const have = new Set(existing.map((t) => t.step).filter((s): s is string => typeof s === 'string'));
-    const planned: Planned[] = [];
-    const already: PlanStep[] = [];
-    const undated: PlanStep[] = [];
-    for (const step of planTemplate(ctx.ws.settings.planTemplate)) {
-      if (have.has(step.key)) {
-        already.push(step);
-        continue;
-      }
-      const anchor = anchorDate(step, tender);
-      if (!anchor) {
-        undated.push(step);
-        continue;
-      }
-      const due = stepDue(ctx, step, anchor);
-      planned.push({ step, due, late: due.getTime() < ctx.now.getTime() });
-    }
-
-    const created: Task[] = [];
-    for (const p of planned) {
-      const ref = await ctx.data.nextRef('K');
-      const res = await ctx.data.tasks.insert({
-        ref, consortiumRef: c.ref, title: p.step.title, due: p.due, owner: { kind: 'org', slug: lead },
-        status: 'open', step: p.step.key, latePlanned: p.late, createdBy: ctx.actor.userId, version: 1,
-      });
-      if (res.ok) created.push(res.value);
-    }
-    // Two people running `plan` at once could both see a step missing. The consortium's
-    // revision is the single-document check: whoever moves it first keeps their tasks;
-    // the other takes theirs back out, so a step never appears twice.
-    if (created.length) {
-      const claimed = await ctx.data.consortia.update({ ref: c.ref, rev: c.rev }, {}, { inc: { rev: 1 } });
-      if (!claimed.ok || !claimed.value) {
-        await ctx.data.tasks.delete({ ref: { in: created.map((t) => t.ref) } });
-        return reply.conflict(`${c.ref} changed while I was planning (someone else may be generating its plan). Nothing was added; run \`plan ${c.ref}\` again.`);
-      }
-      await ctx.audit('plan.generate', c.ref, { added: created.map((t) => t.step), skipped: already.map((s) => s.key) });
-    }
-    for (const t of created) await ctx.deps.scheduler.taskChanged(ctx.ws.id, t.ref);
-    await ctx.deps.scheduler.consortiumChanged(ctx.ws.id, c.ref);
-    return planReply(ctx, c, tender, created, already, undated);
+    // Two people running `plan` at once would both see a step missing: one plans at a time,
+    // and whoever comes second finds the first one's tasks.
+    return ctx.data.withLock(`plan:${c.ref}`, async () => {
+      const current = await ctx.data.consortia.findOne({ ref: c.ref });
+      if (!current || current.state !== 'formed') return reply.conflict(`${c.ref} changed while I was planning. Nothing was added; run \`plan ${c.ref}\` again.`);
+      return generatePlan(ctx, current, tender, lead);
+    });
   },
 };
+
+async function generatePlan(ctx: Ctx, c: Consortium, tender: Tender, lead: string): Promise<Reply> {
+  const existing = await ctx.data.tasks.find({ consortiumRef: c.ref });
+  const have = new Set(existing.map((t) => t.step).filter((s): s is string => typeof s === 'string'));
+  const planned: Planned[] = [];
+  const already: PlanStep[] = [];
+  const undated: PlanStep[] = [];
+  for (const step of planTemplate(ctx.ws.settings.planTemplate)) {
+    if (have.has(step.key)) {
+      already.push(step);
+      continue;
+    }
+    const anchor = anchorDate(step, tender);
+    if (!anchor) {
+      undated.push(step);
+      continue;
+    }
+    const due = stepDue(ctx, step, anchor);
+    planned.push({ step, due, late: due.getTime() < ctx.now.getTime() });
+  }
+
+  const created: Task[] = [];
+  for (const p of planned) {
+    const ref = await ctx.data.nextRef('K');
+    const res = await ctx.data.tasks.insert({
+      ref, consortiumRef: c.ref, title: p.step.title, due: p.due, owner: { kind: 'org', slug: lead },
+      status: 'open', step: p.step.key, latePlanned: p.late, createdBy: ctx.actor.userId, version: 1,
+    });
+    if (res.ok) created.push(res.value);
+  }
+  // The lock keeps plans of one consortium apart; the revision check also catches a
+  // change made by anything else meanwhile (whoever moves it first keeps their tasks).
+  if (created.length) {
+    const claimed = await ctx.data.consortia.update({ ref: c.ref, rev: c.rev }, {}, { inc: { rev: 1 } });
+    if (!claimed.ok || !claimed.value) {
+      await ctx.data.tasks.delete({ ref: { in: created.map((t) => t.ref) } });
+      return reply.conflict(`${c.ref} changed while I was planning (someone else may be generating its plan). Nothing was added; run \`plan ${c.ref}\` again.`);
+    }
+    await ctx.audit('plan.generate', c.ref, { added: created.map((t) => t.step), skipped: already.map((s) => s.key) });
+  }
+  for (const t of created) await ctx.deps.scheduler.taskChanged(ctx.ws.id, t.ref);
+  await ctx.deps.scheduler.consortiumChanged(ctx.ws.id, c.ref);
+  return planReply(ctx, c, tender, created, already, undated);
+}
 
 function planReply(ctx: Ctx, c: Consortium, tender: Tender, created: Task[], already: PlanStep[], undated: PlanStep[]): Reply {
   const blocks: Block[] = [{ kind: 'heading', text: `Bid plan for ${c.ref} — ${tender.ref} "${tender.title}"` }];
