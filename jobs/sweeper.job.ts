@@ -8,6 +8,7 @@
 import type { Queue } from 'bullmq';
 import { silentLog, type CoreLog } from '../src/core/context.js';
 import { digestSchedule } from '../src/core/nudges/digest.policy.js';
+import { CATCH_UP_DAYS } from '../src/core/nudges/nudge.policy.js';
 import type { Clock, Store } from '../src/core/ports.js';
 import type { BullScheduler } from '../src/queue/bull.scheduler.js';
 import { SWEEP_SCHEDULER_ID, digestJobId, digestSchedulerId, type MaintenanceJobData } from '../src/queue/nudge.jobs.js';
@@ -47,7 +48,10 @@ async function syncDigestScheduler(deps: SweepDeps, workspaceId: string, wanted:
 export async function sweepAll(deps: SweepDeps): Promise<number> {
   const log = deps.log ?? silentLog;
   const workspaces = await deps.store.workspaces.list();
-  const settled = await deps.ledger.settledByWorkspace(workspaces.map((ws) => ws.id));
+  // Settled records of nudges the sweep could still send or queue: due within the catch-up
+  // horizon or later (a day's margin).
+  const since = new Date(deps.clock.now().getTime() - (CATCH_UP_DAYS + 1) * 86_400_000);
+  const settled = await deps.ledger.settledByWorkspace(workspaces.map((ws) => ws.id), since);
   let added = 0;
   let failed = 0;
   let lastError: unknown;

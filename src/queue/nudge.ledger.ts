@@ -150,17 +150,18 @@ export class NudgeLedger {
   /**
    * What each of these workspaces' ledgers holds as settled, read in one query: a sweep
    * needs every workspace's, and on FerretDB each query scans the whole ledger whatever
-   * its filter, so one query per workspace would cost as many scans. Undefined when the
-   * store offers no such read (then each workspace is read on its own).
+   * its filter, so one query per workspace would cost as many scans. Only records of nudges
+   * due since `since` are read (a sweep sends nothing older than CATCH_UP_DAYS). Undefined
+   * when the store offers no such read (then each workspace is read on its own).
    */
-  async settledByWorkspace(workspaceIds: readonly string[]): Promise<Map<string, Set<string>> | undefined> {
+  async settledByWorkspace(workspaceIds: readonly string[], since: Date): Promise<Map<string, Set<string>> | undefined> {
     // The driver's collection, as the batch writer uses it: the query names each workspace.
     const collection = (this.store as { connection?: { models?: Record<string, { collection?: LedgerCollection }> } }).connection?.models?.NudgeRecord?.collection;
     if (!collection || typeof collection.find !== 'function') return undefined;
     const ids = workspaceIds.filter((id) => typeof id === 'string' && id !== '');
     const out = new Map<string, Set<string>>(ids.map((id) => [id, new Set<string>()]));
     if (ids.length === 0) return out;
-    const records = await collection.find({ workspaceId: { $in: ids } }, { projection: { workspaceId: 1, key: 1, attempts: 1, _id: 0 } }).toArray();
+    const records = await collection.find({ workspaceId: { $in: ids }, dueAt: { $gte: since } }, { projection: { workspaceId: 1, key: 1, attempts: 1, _id: 0 } }).toArray();
     for (const e of records) {
       const set = out.get(e.workspaceId);
       if (!set) continue;

@@ -87,7 +87,8 @@ describe('nudge ledger lifetime', () => {
     // Both due last Friday at 17:30, so each "due today" reminder is late.
     for (const ref of ['K-10', 'K-11']) await tasks.insert({ ref, consortiumRef: s.consortium.ref, title: `Task ${ref}`, due: new Date('2027-06-11T16:30:00Z'), owner: { kind: 'user', id: 'amara' }, status: 'open', createdBy: 'coord', version: 1 });
     const ledger = new NudgeLedger(world.store);
-    const before = await ledger.settledByWorkspace([s.ws, 'W-none']);
+    const since = new Date(NOW.getTime() - 15 * DAY);
+    const before = await ledger.settledByWorkspace([s.ws, 'W-none'], since);
     expect(before?.get(s.ws)?.has('remind:K-10:1:d0')).toBe(false);
     expect(before?.get('W-none')?.size).toBe(0);
     // Delivered after the sweep read the ledger: the sweep must not queue it again.
@@ -96,6 +97,8 @@ describe('nudge ledger lifetime', () => {
     const queued = (await world.scheduler.queue.getJobs(['waiting', 'delayed', 'prioritized'])).map((j) => j.data.key);
     expect(queued).toContain('remind:K-11:1:d0');
     expect(queued).not.toContain('remind:K-10:1:d0');
-    expect((await ledger.settledByWorkspace([s.ws]))?.get(s.ws)?.has('remind:K-10:1:d0')).toBe(true);
+    expect((await ledger.settledByWorkspace([s.ws], since))?.get(s.ws)?.has('remind:K-10:1:d0')).toBe(true);
+    // Records of nudges due before `since` are not read.
+    expect((await ledger.settledByWorkspace([s.ws], new Date('2027-06-12T00:00:00Z')))?.get(s.ws)?.has('remind:K-10:1:d0')).toBe(false);
   });
 });
