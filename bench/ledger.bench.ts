@@ -15,7 +15,6 @@
  * The last line is one JSON object: {rows: [{records, taskAddMs, sweepMs}], ...}.
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { Core } from '../src/core/app.js';
 import { allHandlers } from '../src/core/handlers/index.js';
 import { planHandler } from '../src/core/handlers/plan.handler.js';
@@ -26,6 +25,7 @@ import { MongoStore } from '../src/store/mongo.store.js';
 import { ReadCache } from '../src/store/read.cache.js';
 import { RedisRevisionBoard } from '../src/store/revisions.js';
 import { startWorkers } from '../jobs/workers.js';
+import { clearPrefix, say, serviceUrl, withDatabase } from './services.js';
 
 interface Options {
   records: number[];
@@ -49,20 +49,6 @@ function parseArgs(argv: string[]): Options {
   const records = list.split(',').map((x) => Number(x.trim()));
   if (records.some((n) => !Number.isInteger(n) || n < 0)) throw new Error(`--records takes sizes separated by commas, not "${list}"`);
   return { records: [...records].sort((a, b) => a - b), workspaces: positive('workspaces', 20), commands: positive('commands', 5) };
-}
-
-const say = (text: string) => process.stdout.write(`${text}\n`);
-
-function env(name: 'MONGODB_URI' | 'REDIS_URL'): string {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set; run through \`npm run bench:ledger\`, which starts the services.`);
-  return v;
-}
-
-function withDatabase(uri: string, db: string): string {
-  const m = /^(mongodb(?:\+srv)?:\/\/[^/?]+)(?:\/[^?]*)?(\?.*)?$/.exec(uri);
-  if (!m) throw new Error('MONGODB_URI is not a mongodb:// URI');
-  return `${m[1]}/${db}${m[2] ?? ''}`;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -99,26 +85,12 @@ async function growLedger(store: MongoStore, ids: string[], target: number): Pro
   }
 }
 
-async function clearPrefix(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
-
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
-  const redisUrl = env('REDIS_URL');
+  const redisUrl = serviceUrl('REDIS_URL', 'bench:ledger');
   const run = randomBytes(4).toString('hex');
   const prefix = `consortia-bench-${run}`;
-  const store = await MongoStore.connect(withDatabase(env('MONGODB_URI'), `consortia_bench_ledger_${run}`), { cache: new ReadCache(new RedisRevisionBoard(redisUrl, prefix)) });
+  const store = await MongoStore.connect(withDatabase(serviceUrl('MONGODB_URI', 'bench:ledger'), `consortia_bench_ledger_${run}`), { cache: new ReadCache(new RedisRevisionBoard(redisUrl, prefix)) });
   const scheduler = new BullScheduler({ store, redisUrl, prefix });
   const core = new Core({ store, clock: systemClock, scheduler, notifier: nowhere }, allHandlers([planHandler]));
   const workers = await startWorkers({ store, notifier: nowhere, redisUrl, prefix, sweepOnStart: false, sweepEveryMs: 3_600_000 });

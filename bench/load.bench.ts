@@ -33,6 +33,7 @@ import { PlatformStub } from './load/platform.stub.js';
 import { completion, completionStats, report, slowest, summarise, type Sample } from './load/report.js';
 import type { SeededWorkspace } from './load/seed.js';
 import { SLACK_TEAM, TEAMS_TENANT, planCommand, seededRandom, type Planned, type TrafficOptions } from './load/traffic.js';
+import { withDatabase } from './services.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
@@ -83,13 +84,6 @@ function parseArgs(argv: string[]): Options {
     tenders: Math.max(1, Math.floor(num('tenders', quick ? 10 : 20))),
     coldTeams: argv.includes('--cold-teams'),
   };
-}
-
-/** MONGODB_URI with its database replaced by `db`. */
-function withDatabase(uri: string, db: string): string {
-  const m = /^(mongodb(?:\+srv)?:\/\/[^/?]+)(?:\/[^?]*)?(\?.*)?$/.exec(uri);
-  if (!m) throw new Error('MONGODB_URI is not a mongodb:// URI');
-  return `${m[1]}/${db}${m[2] ?? ''}`;
 }
 
 interface WebProcess {

@@ -40,6 +40,7 @@ import { MongoStore } from '../src/store/mongo.store.js';
 import { ReadCache } from '../src/store/read.cache.js';
 import { RedisRevisionBoard } from '../src/store/revisions.js';
 import { startWorkers } from '../jobs/workers.js';
+import { clearPrefix, say, serviceUrl, withDatabase } from './services.js';
 
 interface Options {
   quick: boolean;
@@ -73,38 +74,11 @@ function parseArgs(argv: string[]): Options {
 const REMINDER_DAYS = [5, 4, 3, 2, 1] as const;
 const NUDGES_PER_TASK = REMINDER_DAYS.length + 3;
 
-const say = (text: string) => process.stdout.write(`${text}\n`);
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-
-function env(name: 'MONGODB_URI' | 'REDIS_URL'): string {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set; run through \`npm run bench:nudges\`, which starts the services.`);
-  return v;
-}
-
-function withDatabase(uri: string, db: string): string {
-  const m = /^(mongodb(?:\+srv)?:\/\/[^/?]+)(?:\/[^?]*)?(\?.*)?$/.exec(uri);
-  if (!m) throw new Error('MONGODB_URI is not a mongodb:// URI');
-  return `${m[1]}/${db}${m[2] ?? ''}`;
-}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
-
-async function clearPrefix(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /** CPU time used so far, in µs: this process, Redis, and FerretDB when this checkout's services run it. */
@@ -271,8 +245,8 @@ async function seed(store: MongoStore, workspaces: number, tasksPerWorkspace: nu
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
-  const mongo = env('MONGODB_URI');
-  const redisUrl = env('REDIS_URL');
+  const mongo = serviceUrl('MONGODB_URI', 'bench:nudges');
+  const redisUrl = serviceUrl('REDIS_URL', 'bench:nudges');
   const run = randomBytes(4).toString('hex');
   const prefix = `consortia-bench-${run}`;
   // As the worker process has it: reads through the cache, tokens on the same Redis.
