@@ -8,11 +8,10 @@
 import type { Queue } from 'bullmq';
 import { silentLog, type CoreLog } from '../src/core/context.js';
 import { digestSchedule } from '../src/core/nudges/digest.policy.js';
-import { CATCH_UP_DAYS } from '../src/core/nudges/nudge.policy.js';
 import type { Clock, Store } from '../src/core/ports.js';
 import type { BullScheduler } from '../src/queue/bull.scheduler.js';
 import { SWEEP_SCHEDULER_ID, digestJobId, digestSchedulerId, type MaintenanceJobData } from '../src/queue/nudge.jobs.js';
-import type { NudgeLedger } from '../src/queue/nudge.ledger.js';
+import { settledSince, type NudgeLedger } from '../src/queue/nudge.ledger.js';
 import { digestOwed } from './digest.job.js';
 
 export interface SweepDeps {
@@ -48,16 +47,13 @@ async function syncDigestScheduler(deps: SweepDeps, workspaceId: string, wanted:
 export async function sweepAll(deps: SweepDeps): Promise<number> {
   const log = deps.log ?? silentLog;
   const workspaces = await deps.store.workspaces.list();
-  // Settled records of nudges the sweep could still send or queue: due within the catch-up
-  // horizon or later (a day's margin).
-  const since = new Date(deps.clock.now().getTime() - (CATCH_UP_DAYS + 1) * 86_400_000);
-  const settled = await deps.ledger.settledByWorkspace(workspaces.map((ws) => ws.id), since);
+  const settled = await deps.ledger.settledByWorkspace(workspaces.map((ws) => ws.id), settledSince(deps.clock.now()));
   let added = 0;
   let failed = 0;
   let lastError: unknown;
   for (const ws of workspaces) {
     try {
-      added += await deps.scheduler.syncWorkspace(ws, 'sweep', settled?.get(ws.id));
+      added += await deps.scheduler.syncWorkspace(ws, 'sweep', settled.get(ws.id));
       const hasConsortia = (await deps.store.scoped(ws.id).consortia.count({ state: 'formed' })) > 0;
       await syncDigestScheduler(deps, ws.id, hasConsortia ? digestSchedule(ws.settings) : null);
       const owed = hasConsortia ? await digestOwed(deps, ws.id) : null;

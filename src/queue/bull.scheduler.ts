@@ -14,7 +14,7 @@ import { selectPending, type Nudge } from '../core/nudges/nudge.policy.js';
 import { systemClock, type Clock, type Scheduler, type Store } from '../core/ports.js';
 import { NUDGE_JOB_OPTIONS, NUDGE_QUEUE, nudgeJobId, producerRedis, type NudgeJobData } from './nudge.jobs.js';
 import { NudgeClaims } from './nudge.claims.js';
-import { NudgeLedger } from './nudge.ledger.js';
+import { NudgeLedger, settledSince } from './nudge.ledger.js';
 import { loadConsortiumNudges, loadTaskNudges, loadWorkspaceNudges } from './nudge.source.js';
 
 export interface BullSchedulerOptions {
@@ -134,8 +134,8 @@ export class BullScheduler implements Scheduler {
   async syncWorkspace(ws: Workspace, mode: 'fresh' | 'sweep' = 'sweep', known?: ReadonlySet<string>): Promise<number> {
     await this.connected();
     const bySubject = await loadWorkspaceNudges(ws, this.opts.store.scoped(ws.id));
-    const settled = known ?? (await this.ledger.settledKeys(ws.id, [...bySubject.values()].flat().map((n) => n.key)));
     const now = this.clock.now();
+    const settled = known ?? (await this.ledger.settledByWorkspace([ws.id], settledSince(now))).get(ws.id) ?? new Set<string>();
     const picks = [...bySubject.entries()].map(([subject, nudges]) => ({ subject, pick: selectPending(nudges, now, settled, mode) }));
     const late = picks.flatMap((p) => p.pick.catchUp.map((n) => n.key));
     if (known && late.length) {

@@ -43,12 +43,19 @@ export class BatchLedgerWriter implements LedgerWriter {
   }
 }
 
-/**
- * The batch writer when the store is the MongoDB one (it exposes its connection), else
- * single inserts through the port.
- */
+/** The slice of the MongoDB driver's ledger collection used past the port: batched inserts, reads across workspaces. */
+export interface LedgerCollection extends BulkCollection<NudgeRecord> {
+  find(filter: object, options: { projection: object }): { toArray(): Promise<Pick<NudgeRecord, 'workspaceId' | 'key' | 'attempts'>[]> };
+}
+
+/** The ledger's driver collection when the store is the MongoDB one (it exposes its connection). */
+export function ledgerCollection(store: Store): LedgerCollection | undefined {
+  const collection = (store as { connection?: { models?: Record<string, { collection?: LedgerCollection }> } }).connection?.models?.NudgeRecord?.collection;
+  return collection && typeof collection.insertMany === 'function' && typeof collection.find === 'function' ? collection : undefined;
+}
+
+/** The batch writer when the store is the MongoDB one, else single inserts through the port. */
 export function ledgerWriterFor(store: Store): LedgerWriter {
-  const models = (store as { connection?: { models?: Record<string, { collection?: BulkCollection<NudgeRecord> }> } }).connection?.models;
-  const collection = models?.NudgeRecord?.collection;
-  return collection && typeof collection.insertMany === 'function' ? new BatchLedgerWriter(collection) : new PortLedgerWriter(store);
+  const collection = ledgerCollection(store);
+  return collection ? new BatchLedgerWriter(collection) : new PortLedgerWriter(store);
 }

@@ -22,8 +22,8 @@
  * (`Notifier.send` meta) so an adapter that can deduplicate closes that window too.
  */
 import type { NudgeRecord, Store, WorkspaceData } from '../core/ports.js';
-import type { Nudge } from '../core/nudges/nudge.policy.js';
-import { ledgerWriterFor, type LedgerWriter } from './ledger.writer.js';
+import { catchUpHorizon, type Nudge } from '../core/nudges/nudge.policy.js';
+import { ledgerCollection, ledgerWriterFor, type LedgerWriter } from './ledger.writer.js';
 import type { NudgeClaims } from './nudge.claims.js';
 
 const DONE = '#done';
@@ -36,13 +36,20 @@ export const LEDGER_KEEP_DAYS = 60;
 
 /** Keys asked about in one `$in` query. */
 const CHUNK = 400;
-/** Past this many keys, the workspace's ledger is read whole instead. */
-const WHOLE_READ_OVER = 2 * CHUNK;
 const TO = '#to:';
 
-/** The slice of the MongoDB driver's collection a cross-workspace read needs. */
-interface LedgerCollection {
-  find(filter: object, options: { projection: object }): { toArray(): Promise<Pick<NudgeRecord, 'workspaceId' | 'key' | 'attempts'>[]> };
+/** The nudge a record shows needs nothing more (delivered, or settled without sending), or null. */
+function settledKey(e: Pick<NudgeRecord, 'key' | 'attempts'>): string | null {
+  if (e.key.endsWith(DONE)) return e.key.slice(0, -DONE.length);
+  return e.attempts === 0 ? e.key : null;
+}
+
+/**
+ * From when settled records matter to a sweep or a workspace-wide sync at `now`: nudges
+ * due within the catch-up horizon or later, with a day's margin.
+ */
+export function settledSince(now: Date): Date {
+  return new Date(catchUpHorizon(now).getTime() - 86_400_000);
 }
 
 export type Claim =
@@ -126,47 +133,33 @@ export class NudgeLedger {
   async settledKeys(workspaceId: string, keys: readonly string[]): Promise<Set<string>> {
     const out = new Set<string>();
     const data = this.data(workspaceId);
-    const note = (e: Pick<NudgeRecord, 'key' | 'attempts'>) => {
-      if (e.key.endsWith(DONE)) out.add(e.key.slice(0, -DONE.length));
-      else if (e.attempts === 0) out.add(e.key);
-    };
-    if (keys.length > WHOLE_READ_OVER) {
-      // A sweep asks about every nudge of a workspace. Read its ledger once rather than in
-      // hundreds of `$in` queries: each of those costs a scan of the collection on FerretDB.
-      const wanted = new Set(keys);
-      for (const e of await data.nudges.find({})) {
-        const base = e.key.endsWith(DONE) ? e.key.slice(0, -DONE.length) : e.key;
-        if (wanted.has(base)) note(e);
-      }
-      return out;
-    }
     for (let i = 0; i < keys.length; i += CHUNK) {
       const chunk = keys.slice(i, i + CHUNK);
-      for (const e of await data.nudges.find({ key: { in: [...chunk, ...chunk.map((k) => k + DONE)] } })) note(e);
+      for (const e of await data.nudges.find({ key: { in: [...chunk, ...chunk.map((k) => k + DONE)] } })) {
+        const k = settledKey(e);
+        if (k !== null) out.add(k);
+      }
     }
     return out;
   }
 
   /**
-   * What each of these workspaces' ledgers holds as settled, read in one query: a sweep
-   * needs every workspace's, and on FerretDB each query scans the whole ledger whatever
-   * its filter, so one query per workspace would cost as many scans. Only records of nudges
-   * due since `since` are read (a sweep sends nothing older than CATCH_UP_DAYS). Undefined
-   * when the store offers no such read (then each workspace is read on its own).
+   * What each of these workspaces' ledgers holds as settled, for nudges due since `since`
+   * (see settledSince). A sweep needs every workspace's, and on FerretDB each query scans the
+   * whole ledger whatever its filter, so with the MongoDB store it is one query naming every
+   * workspace rather than one per workspace.
    */
-  async settledByWorkspace(workspaceIds: readonly string[], since: Date): Promise<Map<string, Set<string>> | undefined> {
-    // The driver's collection, as the batch writer uses it: the query names each workspace.
-    const collection = (this.store as { connection?: { models?: Record<string, { collection?: LedgerCollection }> } }).connection?.models?.NudgeRecord?.collection;
-    if (!collection || typeof collection.find !== 'function') return undefined;
+  async settledByWorkspace(workspaceIds: readonly string[], since: Date): Promise<Map<string, Set<string>>> {
     const ids = workspaceIds.filter((id) => typeof id === 'string' && id !== '');
     const out = new Map<string, Set<string>>(ids.map((id) => [id, new Set<string>()]));
     if (ids.length === 0) return out;
-    const records = await collection.find({ workspaceId: { $in: ids }, dueAt: { $gte: since } }, { projection: { workspaceId: 1, key: 1, attempts: 1, _id: 0 } }).toArray();
+    const collection = ledgerCollection(this.store);
+    const records = collection
+      ? await collection.find({ workspaceId: { $in: ids }, dueAt: { $gte: since } }, { projection: { workspaceId: 1, key: 1, attempts: 1, _id: 0 } }).toArray()
+      : (await Promise.all(ids.map((id) => this.data(id).nudges.find({ dueAt: { gte: since } })))).flat();
     for (const e of records) {
-      const set = out.get(e.workspaceId);
-      if (!set) continue;
-      if (e.key.endsWith(DONE)) set.add(e.key.slice(0, -DONE.length));
-      else if (e.attempts === 0) set.add(e.key);
+      const k = settledKey(e);
+      if (k !== null) out.get(e.workspaceId)?.add(k);
     }
     return out;
   }

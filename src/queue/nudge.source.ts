@@ -19,6 +19,17 @@ export function nudgesOfTask(ws: Workspace, task: Task): Nudge[] {
 
 /** Nudges worked out for records that are shared (not copied) and so never change. */
 const ofShared = new WeakMap<object, { settings: string; nudges: readonly Nudge[] }>();
+/** What of a workspace's settings its nudges depend on, worked out once per settings record. */
+const settingsKeys = new WeakMap<object, string>();
+
+function settingsKey(s: Workspace['settings']): string {
+  let key = settingsKeys.get(s);
+  if (key === undefined) {
+    key = JSON.stringify([s.timezone, s.holidays, s.hoursStart, s.hoursEnd, s.reminderDays]);
+    settingsKeys.set(s, key);
+  }
+  return key;
+}
 
 /**
  * The nudges of a task the read cache shares between callers: a task owes eight or so
@@ -26,8 +37,7 @@ const ofShared = new WeakMap<object, { settings: string; nudges: readonly Nudge[
  * per task record and workspace settings. The result is shared too: read it only.
  */
 export function nudgesOfSharedTask(ws: Workspace, task: Readonly<Task>): readonly Nudge[] {
-  const s = ws.settings;
-  const settings = JSON.stringify([s.timezone, s.holidays, s.hoursStart, s.hoursEnd, s.reminderDays]);
+  const settings = settingsKey(ws.settings);
   const known = ofShared.get(task);
   if (known && known.settings === settings) return known.nudges;
   const nudges = nudgesOfTask(ws, task);

@@ -45,8 +45,8 @@ describe('nudge delivery', () => {
     expect([...ledger.values()].every((e) => e.attempts === 1)).toBe(true);
     const settled = await new NudgeLedger(w.store).settledKeys(s.ws, ['remind:K-1:1:d7', 'remind:K-1:1:d3']);
     expect(settled.size).toBe(2);
-    // A sweep's question (every nudge of a workspace, here with a thousand that were never
-    // due) is answered from one read of the ledger, with the same answer.
+    // A question about many keys (here with a thousand that were never due), asked in
+    // chunks, gets the same answer.
     const asked = ['remind:K-1:1:d7', 'remind:K-1:1:d1', 'overdue:K-1:1:od', ...Array.from({ length: 1000 }, (_, i) => `remind:K-${i + 2}:1:d1`)];
     const many = await new NudgeLedger(w.store).settledKeys(s.ws, asked);
     expect([...many].sort()).toEqual(['overdue:K-1:1:od', 'remind:K-1:1:d1', 'remind:K-1:1:d7']);

@@ -160,6 +160,11 @@ export interface PendingSelection {
  */
 export const CATCH_UP_DAYS = 14;
 
+/** The oldest due time a nudge may have and still be sent late at `now`. */
+export function catchUpHorizon(now: Date): Date {
+  return new Date(now.getTime() - CATCH_UP_DAYS * 86_400_000);
+}
+
 /**
  * Which nudges still need doing at `now`, given the keys the ledger holds as settled.
  * Nudges due more than CATCH_UP_DAYS ago are in none of the lists.
@@ -173,7 +178,7 @@ export const CATCH_UP_DAYS = 14;
 export function selectPending(all: readonly Nudge[], now: Date, settled: ReadonlySet<string>, mode: 'fresh' | 'sweep'): PendingSelection {
   const upcoming: Nudge[] = [];
   const past: Nudge[] = [];
-  const horizon = now.getTime() - CATCH_UP_DAYS * 86_400_000;
+  const horizon = catchUpHorizon(now).getTime();
   for (const n of all) {
     const due = n.dueAt.getTime();
     if (due > now.getTime()) upcoming.push(n);
