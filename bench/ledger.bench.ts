@@ -80,7 +80,7 @@ async function growLedger(store: MongoStore, ids: string[], target: number): Pro
   for (let n = await collection.countDocuments({}); n < target; n += 1000) {
     await collection.insertMany(Array.from({ length: Math.min(1000, target - n) }, (_, j) => {
       const i = n + j;
-      return { workspaceId: ids[i % ids.length], key: `remind:K-${10_000 + i}:1:d1#done`, kind: 'remind', subject: `K-${10_000 + i}`, dueAt: now, claimedAt: now, deliveredAt: now, attempts: 1 };
+      return { workspaceId: ids[i % ids.length], key: `remind:K-${10_000 + i}:1:d1#done`, dueAt: now, claimedAt: now, attempts: 1 };
     }), { ordered: false });
   }
 }

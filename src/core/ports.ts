@@ -75,15 +75,19 @@ export interface CalendarToken {
   createdAt: Date;
 }
 
-/** A delivered (or claimed) nudge; its unique `key` makes delivery happen once. */
+/**
+ * An entry in the nudge ledger; its unique `key` makes delivery happen once. Kept to the
+ * fields the ledger is read by: a nudge may be delivered by the thousand in a minute, and
+ * every field is work for the database on every insert (the key names the nudge's kind and
+ * subject already).
+ */
 export interface NudgeRecord {
   workspaceId: string;
   key: string;
-  kind: string;
-  subject: string;
+  /** When the nudge was due. */
   dueAt: Date;
+  /** When the entry was written: for a delivered nudge, when it was delivered. */
   claimedAt: Date;
-  deliveredAt?: Date;
   attempts: number;
 }
 

@@ -4,7 +4,7 @@
  * insert against the unique `(workspaceId, key)` index, so the database arbitrates races.
  *
  * A nudge `K` has up to three kinds of entry:
- * - `K#done` — delivered (`deliveredAt`); `attempts` is how many claims it took;
+ * - `K#done` — delivered (`claimedAt` says when); `attempts` is how many claims it took;
  * - `K` with `attempts` 0 — settled without sending (already past when its task got its
  *   date, or nudges off);
  * - `K#to:<recipient>` — one recipient already has it, written only when a delivery to
@@ -73,8 +73,8 @@ export class NudgeLedger {
     return this.store.scoped(workspaceId);
   }
 
-  private record(n: Pick<Nudge, 'kind' | 'subject' | 'dueAt'>, key: string, now: Date, attempts: number, delivered?: Date): Omit<NudgeRecord, 'workspaceId'> {
-    return { key, kind: n.kind, subject: n.subject, dueAt: n.dueAt, claimedAt: now, attempts, ...(delivered ? { deliveredAt: delivered } : {}) };
+  private record(n: Pick<Nudge, 'dueAt'>, key: string, now: Date, attempts: number): Omit<NudgeRecord, 'workspaceId'> {
+    return { key, dueAt: n.dueAt, claimedAt: now, attempts };
   }
 
   private claimsOrThrow(): NudgeClaims {
@@ -103,7 +103,7 @@ export class NudgeLedger {
   async delivered(workspaceId: string, n: Nudge, now: Date, attempts: number): Promise<boolean> {
     // The claim is left to expire rather than replaced by a done mark: one Redis command
     // less per nudge, and any later attempt counts as a retry, which reads this record first.
-    return (await this.writer.insert(workspaceId, this.record(n, n.key + DONE, now, attempts, now))) === 'ok';
+    return (await this.writer.insert(workspaceId, this.record(n, n.key + DONE, now, attempts))) === 'ok';
   }
 
   /** Settles nudges that will not be sent. */
@@ -119,7 +119,7 @@ export class NudgeLedger {
 
   /** Notes recipients who already have a nudge whose delivery to others failed. */
   async sentTo(workspaceId: string, n: Nudge, recipients: readonly string[], now: Date): Promise<void> {
-    await Promise.all(recipients.map((r) => this.writer.insert(workspaceId, this.record(n, `${n.key}${TO}${r}`, now, 1, now))));
+    await Promise.all(recipients.map((r) => this.writer.insert(workspaceId, this.record(n, `${n.key}${TO}${r}`, now, 1))));
   }
 
   /** Recipients a previous attempt already reached. */
@@ -174,10 +174,10 @@ export class NudgeLedger {
 
   /** Delivered entries (for reports and tests): key → attempts it took. */
   async deliveries(workspaceId: string): Promise<Map<string, { attempts: number; deliveredAt: Date }>> {
-    const entries = await this.data(workspaceId).nudges.find({ deliveredAt: { exists: true } });
+    const entries = await this.data(workspaceId).nudges.find({ attempts: { gte: 1 } });
     const out = new Map<string, { attempts: number; deliveredAt: Date }>();
     for (const e of entries) {
-      if (e.key.endsWith(DONE) && e.deliveredAt) out.set(e.key.slice(0, -DONE.length), { attempts: e.attempts, deliveredAt: e.deliveredAt });
+      if (e.key.endsWith(DONE)) out.set(e.key.slice(0, -DONE.length), { attempts: e.attempts, deliveredAt: e.claimedAt });
     }
     return out;
   }

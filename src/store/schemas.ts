@@ -235,11 +235,8 @@ export const nudgeSchema = new Schema<NudgeRecord>(
   {
     workspaceId: ws,
     key: str(300, true),
-    kind: str(40, true),
-    subject: str(40, true),
     dueAt: { type: Date, required: true },
     claimedAt: { type: Date, required: true },
-    deliveredAt: Date,
     attempts: { type: Number, default: 1 },
   },
   { ...opts },

@@ -101,4 +101,20 @@ describe('nudge ledger lifetime', () => {
     // Records of nudges due before `since` are not read.
     expect((await ledger.settledByWorkspace([s.ws], new Date('2027-06-12T00:00:00Z')))?.get(s.ws)?.has('remind:K-10:1:d0')).toBe(false);
   });
+  it('writes entries with only the fields it is read by, and still reads entries written with more', async () => {
+    world = await createWorld(import.meta.url, { now: NOW, redisUrl: redisUrl(), timeScale: 1e-6, workers: false });
+    const s = await seedWorkspace(world.store, { submission: SUBMISSION });
+    const ledger = new NudgeLedger(world.store);
+    const due = new Date(NOW.getTime() - DAY);
+    await ledger.settle(s.ws, [nudge('d1', due)], NOW);
+    const raw = world.store.connection.collection('nudgerecords');
+    const written = await raw.findOne({ workspaceId: s.ws, key: 'remind:K-9:1:d1' });
+    // Every field costs the database work on each of thousands of inserts a minute.
+    expect(Object.keys(written ?? {}).sort()).toEqual(['_id', 'attempts', 'claimedAt', 'dueAt', 'key', 'workspaceId']);
+    // An entry as earlier versions wrote it (kind, subject and deliveredAt besides) still counts.
+    await raw.insertOne({ workspaceId: s.ws, key: 'remind:K-9:1:d0#done', kind: 'remind', subject: 'K-9', dueAt: due, claimedAt: due, deliveredAt: due, attempts: 2 });
+    expect([...(await ledger.settledKeys(s.ws, ['remind:K-9:1:d0', 'remind:K-9:1:d1', 'remind:K-9:1:d3']))].sort()).toEqual(['remind:K-9:1:d0', 'remind:K-9:1:d1']);
+    expect(await ledger.deliveries(s.ws)).toEqual(new Map([['remind:K-9:1:d0', { attempts: 2, deliveredAt: due }]]));
+    expect((await ledger.settledByWorkspace([s.ws], new Date(NOW.getTime() - 2 * DAY))).get(s.ws)).toEqual(new Set(['remind:K-9:1:d0', 'remind:K-9:1:d1']));
+  });
 });
