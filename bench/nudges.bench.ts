@@ -14,6 +14,9 @@
  *   npm run bench:nudges -- --quick      3,000 nudges across 5 workspaces, under a minute
  *   options: --nudges N --workspaces N --concurrency N (2000)
  *            --offered F (0.6: nudges fall due at F × the bare throughput) --window-ms N
+ *            --without-ledger-write   for comparison only: ledger entries are not written
+ *                                     to MongoDB (claims, reads and delivery unchanged),
+ *                                     to show what the durable record of each nudge costs
  *
  * The nudges fall due evenly over a window sized so that they arrive at 60% of the bare
  * worker's throughput: above the target of half, so a pipeline that keeps up with them,
@@ -34,6 +37,7 @@ import type { Nudge } from '../src/core/nudges/nudge.policy.js';
 import { recipientId } from '../src/core/nudges/nudge.recipients.js';
 import type { Clock, Notifier, Recipient } from '../src/core/ports.js';
 import { WorkingCalendar } from '../src/core/time/working-days.js';
+import type { LedgerWriter } from '../src/queue/ledger.writer.js';
 import { NUDGE_JOB_OPTIONS, nudgeJobId } from '../src/queue/nudge.jobs.js';
 import { loadWorkspaceNudges } from '../src/queue/nudge.source.js';
 import { MongoStore } from '../src/store/mongo.store.js';
@@ -49,6 +53,7 @@ interface Options {
   concurrency: number;
   offered: number;
   windowMs?: number;
+  withoutLedgerWrite: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -66,6 +71,7 @@ function parseArgs(argv: string[]): Options {
     workspaces: num('workspaces', quick ? 5 : 20) as number,
     concurrency: num('concurrency', 2000) as number,
     offered: num('offered', 0.6) as number,
+    withoutLedgerWrite: argv.includes('--without-ledger-write'),
     ...(num('window-ms', undefined) !== undefined ? { windowMs: num('window-ms', undefined) as number } : {}),
   };
 }
@@ -252,6 +258,7 @@ async function main(): Promise<void> {
   // As the worker process has it: reads through the cache, tokens on the same Redis.
   const store = await MongoStore.connect(withDatabase(mongo, `consortia_bench_nudges_${run}`), { cache: new ReadCache(new RedisRevisionBoard(redisUrl, prefix)) });
   say(`Nudge benchmark${opts.quick ? ' (quick)' : ''}: ${opts.nudges.toLocaleString('en-GB')} nudges across ${opts.workspaces} workspaces, concurrency ${opts.concurrency}.`);
+  if (opts.withoutLedgerWrite) say('For comparison only: ledger entries are not written to MongoDB in this run (--without-ledger-write), so nothing durable records a delivery.');
   let workers: Awaited<ReturnType<typeof startWorkers>> | undefined;
   const probe = new Redis(redisUrl);
   try {
@@ -285,7 +292,12 @@ async function main(): Promise<void> {
     const port = new CountingPort(clock);
     say(`${expected.size.toLocaleString('en-GB')} nudges due within a ${secs(windowMs)} window, ${Math.round(expected.size / (windowMs / 1000)).toLocaleString('en-GB')} a second (${Math.round((expected.size / (windowMs / 1000) / bare) * 100)}% of bare; time scale ${scale.toExponential(2)}), opening in ${secs(lead)}.`);
 
-    workers = await startWorkers({ store, notifier: port, redisUrl, prefix, clock, timeScale: scale, concurrency: opts.concurrency, sweepOnStart: false, sweepEveryMs: 3_600_000, settingsTtlMs: 5_000 });
+    // The comparison without the ledger's write: every entry is taken as newly written.
+    const discard: LedgerWriter = { insert: async () => 'ok' };
+    workers = await startWorkers({
+      store, notifier: port, redisUrl, prefix, clock, timeScale: scale, concurrency: opts.concurrency, sweepOnStart: false, sweepEveryMs: 3_600_000, settingsTtlMs: 5_000,
+      ...(opts.withoutLedgerWrite ? { ledgerWriter: discard } : {}),
+    });
     t = performance.now();
     for (const id of ids) {
       const ws = await store.workspaces.get(id);
@@ -336,6 +348,7 @@ async function main(): Promise<void> {
       offeredPerSec: Math.round(expected.size / (windowMs / 1000)),
       workspaces: opts.workspaces,
       concurrency: opts.concurrency,
+      ...(opts.withoutLedgerWrite ? { withoutLedgerWrite: true } : {}),
       bareDelayedJobsPerSec: Math.round(delayedRun.perSec),
       cpuUsPerNudge: cpu,
       cpuUsPerBareJob: bareRun.cpu,

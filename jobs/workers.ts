@@ -9,6 +9,7 @@ import { silentLog, type CoreLog } from '../src/core/context.js';
 import { systemClock, type Clock, type Notifier, type Store } from '../src/core/ports.js';
 import { BullScheduler } from '../src/queue/bull.scheduler.js';
 import { NudgeClaims } from '../src/queue/nudge.claims.js';
+import type { LedgerWriter } from '../src/queue/ledger.writer.js';
 import { NudgeLedger } from '../src/queue/nudge.ledger.js';
 import { MAINTENANCE_QUEUE, NUDGE_QUEUE, workerRedis, type MaintenanceJobData, type NudgeJobData } from '../src/queue/nudge.jobs.js';
 import { runDigests } from './digest.job.js';
@@ -39,6 +40,11 @@ export interface WorkerDeps {
   lockDurationMs?: number;
   /** How often stalled jobs (of dead processes) are looked for. @defaultValue 30000 */
   stalledIntervalMs?: number;
+  /**
+   * Where ledger entries are written. @defaultValue the store's: batched inserts into
+   * MongoDB. The nudge benchmark swaps it to show what the write costs.
+   */
+  ledgerWriter?: LedgerWriter;
   /** A ledger claim older than this is presumed abandoned. @defaultValue 2 × lockDurationMs */
   claimTtlMs?: number;
   /** How long workspace settings are reused between nudges. @defaultValue 1000 */
@@ -78,7 +84,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   const connections: Redis[] = [workerRedis(deps.redisUrl), workerRedis(deps.redisUrl), workerRedis(deps.redisUrl), workerRedis(deps.redisUrl, { enableAutoPipelining: true })];
   const [nudgeConn, maintConn, queueConn, claimConn] = connections as [Redis, Redis, Redis, Redis];
   // Deliveries claim nudges on a connection of their own, which waits out a busy Redis.
-  const ledger = new NudgeLedger(deps.store, new NudgeClaims(claimConn, deps.prefix, deps.claimTtlMs ?? 2 * lockDuration));
+  const ledger = new NudgeLedger(deps.store, new NudgeClaims(claimConn, deps.prefix, deps.claimTtlMs ?? 2 * lockDuration), deps.ledgerWriter);
   const lookups = new NudgeLookups(deps.store, { settingsTtlMs: deps.settingsTtlMs ?? 1_000 });
   for (const c of connections) c.on('error', (err) => log.warn({ err }, 'worker Redis connection error'));
   const maintenance = new Queue<MaintenanceJobData>(MAINTENANCE_QUEUE, { connection: queueConn, prefix: deps.prefix });
