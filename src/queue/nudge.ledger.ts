@@ -23,6 +23,7 @@
  */
 import type { NudgeRecord, Store, WorkspaceData } from '../core/ports.js';
 import { catchUpHorizon, type Nudge } from '../core/nudges/nudge.policy.js';
+import { recipientOfKey, sentToKey } from '../core/nudges/nudge.recipients.js';
 import { ledgerCollection, ledgerWriterFor, type LedgerWriter } from './ledger.writer.js';
 import type { NudgeClaims } from './nudge.claims.js';
 
@@ -36,7 +37,6 @@ export const LEDGER_KEEP_DAYS = 60;
 
 /** Keys asked about in one `$in` query. */
 const CHUNK = 400;
-const TO = '#to:';
 
 /** The nudge a record shows needs nothing more (delivered, or settled without sending), or null. */
 function settledKey(e: Pick<NudgeRecord, 'key' | 'attempts'>): string | null {
@@ -119,14 +119,14 @@ export class NudgeLedger {
 
   /** Notes recipients who already have a nudge whose delivery to others failed. */
   async sentTo(workspaceId: string, n: Nudge, recipients: readonly string[], now: Date): Promise<void> {
-    await Promise.all(recipients.map((r) => this.writer.insert(workspaceId, this.record(n, `${n.key}${TO}${r}`, now, 1))));
+    await Promise.all(recipients.map((r) => this.writer.insert(workspaceId, this.record(n, sentToKey(n.key, r), now, 1))));
   }
 
   /** Recipients a previous attempt already reached. */
   async alreadySent(workspaceId: string, n: Nudge, recipients: readonly string[]): Promise<Set<string>> {
     if (recipients.length === 0) return new Set();
-    const found = await this.data(workspaceId).nudges.find({ key: { in: recipients.map((r) => `${n.key}${TO}${r}`) } });
-    return new Set(found.map((e) => e.key.slice(n.key.length + TO.length)));
+    const found = await this.data(workspaceId).nudges.find({ key: { in: recipients.map((r) => sentToKey(n.key, r)) } });
+    return new Set(found.map((e) => recipientOfKey(e.key)).filter((r): r is string => r !== null));
   }
 
   /** Keys among `keys` that need nothing more: delivered, or settled without sending. */

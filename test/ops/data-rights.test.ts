@@ -3,6 +3,8 @@
 // clears personal details from tenders closed long ago.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgeExpired } from '../../src/core/handlers/data-rights.handlers.js';
+import type { Nudge } from '../../src/core/nudges/nudge.policy.js';
+import { NudgeLedger } from '../../src/queue/nudge.ledger.js';
 import { formConsortium, startOpsCore, type OpsCore } from './ops-core.js';
 
 let t: OpsCore;
@@ -18,7 +20,11 @@ type Exported = {
   calendarLinks: { userId: string }[];
   auditAboutOrganisation: { action: string }[];
   auditByMembers: { action: string; actor: string }[];
+  nudgesReachedMembers: { key: string }[];
 };
+
+// A reminder of K-1 whose delivery failed part-way: the ledger notes who already has it.
+const PARTLY: Nudge = { key: 'overdue:K-1:1:o1', kind: 'overdue', subject: 'K-1', version: '1', slot: 'o1', dueAt: new Date('2027-06-02T08:00:00Z'), audience: 'owner-and-lead' };
 
 /** The JSON inside the export reply's code block. */
 function exported(text: string): Exported {
@@ -43,6 +49,7 @@ beforeAll(async () => {
     if (r.outcome !== 'ok') throw new Error(`${text}: ${r.text}`);
   }
   await t.say(WS, 'coord', 'task assign K-1 @ana');
+  await new NudgeLedger(t.store).sentTo(WS, PARTLY, ['u/ana', 'u/bo'], new Date());
 });
 afterAll(async () => t.close());
 
@@ -58,6 +65,7 @@ describe('org export', () => {
     expect(data.interests).toEqual([expect.objectContaining({ tenderRef: 'T-1', orgSlug: 'easton-wellbeing', by: 'ana' })]);
     expect(data.consortia).toEqual([expect.objectContaining({ ref: cref, tenderRef: 'T-1', state: 'formed', role: 'partner' })]);
     expect(data.tasks.map((k) => k.title).sort()).toEqual(['Draft method statement', 'Easton case studies']);
+    expect(data.nudgesReachedMembers.map((e) => e.key)).toEqual(['overdue:K-1:1:o1#to:u/ana']);
     expect(data.calendarLinks).toEqual([expect.objectContaining({ userId: 'ana' })]);
     expect(data.auditAboutOrganisation.map((a) => a.action)).toContain('org.register');
     expect(data.auditByMembers.some((a) => a.action === 'interest' && a.actor === 'ana')).toBe(true);
@@ -115,6 +123,8 @@ describe('org forget', () => {
     expect(await data.interests.count({ orgSlug: 'easton-wellbeing' })).toBe(0);
     expect(await data.calendarTokens.count({ userId: 'ana' })).toBe(0);
     expect(await t.store.calendarOwner(token)).toBeNull();
+    // The ledger's note that a nudge reached ana goes; bo's stays.
+    expect(await new NudgeLedger(t.store).alreadySent(WS, PARTLY, ['u/ana', 'u/bo'])).toEqual(new Set(['u/bo']));
   });
 
   it('keeps someone who belongs to another organisation as they are there', async () => {

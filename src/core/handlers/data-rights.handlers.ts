@@ -6,17 +6,31 @@ import { createHash } from 'node:crypto';
 import type { Ctx, Handler } from '../context.js';
 import type { AuditEntry } from '../domain.js';
 import type { Filter, WorkspaceData } from '../ports.js';
+import { recipientId, recipientOfKey } from '../nudges/nudge.recipients.js';
 import { reply } from '../reply.js';
 import { canManageOrg, findOrg } from './common.js';
 
 const FORGOTTEN = 'forgotten';
+
+/**
+ * Nudge ledger entries that name these people: kept only when a delivery to several people
+ * failed part-way (so the retry skips whoever has it). Read whole, as the ledger is only
+ * searched by exact key; this is for the rare export or erasure.
+ */
+async function ledgerEntriesNaming(data: WorkspaceData, users: readonly string[]): Promise<{ key: string; claimedAt: Date }[]> {
+  if (users.length === 0) return [];
+  const named = new Set(users.map((userId) => recipientId({ kind: 'user', userId })));
+  return (await data.nudges.find({ attempts: { gte: 1 } }))
+    .filter((e) => named.has(recipientOfKey(e.key) ?? ''))
+    .map((e) => ({ key: e.key, claimedAt: e.claimedAt }));
+}
 
 export async function exportOrg(data: WorkspaceData, slug: string): Promise<Record<string, unknown> | null> {
   const org = await data.orgs.findOne({ slug });
   if (!org) return null;
   const members = await data.members.find({ orgSlug: slug });
   const users = members.map((m) => m.userId);
-  const [interests, consortia, orgTasks, userTasks, auditAbout, auditBy, tokens] = await Promise.all([
+  const [interests, consortia, orgTasks, userTasks, auditAbout, auditBy, tokens, nudgeEntries] = await Promise.all([
     data.interests.find({ orgSlug: slug }),
     data.consortia.find({ memberSlugs: slug }),
     data.tasks.find({ 'owner.kind': 'org', 'owner.slug': slug }),
@@ -24,6 +38,7 @@ export async function exportOrg(data: WorkspaceData, slug: string): Promise<Reco
     data.audit.find({ subject: `@${slug}` }, { sort: { at: 1 } }),
     users.length ? data.audit.find({ actor: { in: users } }, { sort: { at: 1 }, limit: 5000 }) : Promise.resolve([]),
     users.length ? data.calendarTokens.find({ userId: { in: users } }) : Promise.resolve([]),
+    ledgerEntriesNaming(data, users),
   ]);
   return {
     exportedAt: new Date().toISOString(),
@@ -35,6 +50,7 @@ export async function exportOrg(data: WorkspaceData, slug: string): Promise<Reco
     calendarLinks: tokens.map((t) => ({ userId: t.userId, createdAt: t.createdAt })),
     auditAboutOrganisation: auditAbout,
     auditByMembers: auditBy,
+    nudgesReachedMembers: nudgeEntries,
   };
 }
 
@@ -101,6 +117,9 @@ export async function forgetOrg(ctx: Ctx, slug: string): Promise<{ members: numb
   for (const path of ['details.org', 'details.members', 'details.owner.slug'] as const) {
     audit += await scrubAudit(data, { [path]: slug }, rewrite, false);
   }
+  // Which nudges reached these people went into the ledger only for the sake of a retry.
+  const entries = (await ledgerEntriesNaming(data, onlyHere)).map((e) => e.key);
+  for (let i = 0; i < entries.length; i += 400) await data.nudges.delete({ key: { in: entries.slice(i, i + 400) } });
   for (const o of await data.orgs.find({ partners: slug })) await data.orgs.update({ slug: o.slug }, { partners: o.partners.filter((p) => p !== slug) });
   await data.orgs.delete({ slug });
   const ws = ctx.ws.settings;

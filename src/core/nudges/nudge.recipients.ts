@@ -57,3 +57,17 @@ export function recipientsFor(audience: Audience, people: NudgePeople, settings:
 export function recipientId(r: Recipient): string {
   return r.kind === 'user' ? `u/${r.userId}` : `c/${r.conversationId}`;
 }
+
+/** Marks the ledger entry saying one recipient already has a nudge (see src/queue/nudge.ledger.ts). */
+const SENT_TO = '#to:';
+
+/** The key of the ledger entry saying `recipient` (a recipientId) already has the nudge `nudgeKey`. */
+export function sentToKey(nudgeKey: string, recipient: string): string {
+  return `${nudgeKey}${SENT_TO}${recipient}`;
+}
+
+/** The recipient a ledger entry's key names, if it is a `sentToKey`. */
+export function recipientOfKey(key: string): string | null {
+  const at = key.lastIndexOf(SENT_TO);
+  return at < 0 ? null : key.slice(at + SENT_TO.length);
+}
