@@ -6,13 +6,14 @@
  * holds tens of thousands. On FerretDB every query not by `_id` scans the whole collection,
  * every workspace's records included; anything that reads the ledger pays for its size. The
  * bench seeds workspaces with a formed consortium each, then for each ledger size times
- * `task add` through the core (which schedules the task's nudges) and a full sweep of every
+ * `task add` through the core (which schedules the task's nudges), a change of working hours
+ * (`settings hours`, which moves every nudge of the workspace) and a full sweep of every
  * workspace, the first size (an empty ledger) being the baseline of the same run.
  *
  *   npm run bench:ledger                      ledgers of 0, 20,000 and 50,000 records, 20 workspaces
  *   options: --records 0,20000,50000 --workspaces N (20) --commands N (5, the median is shown)
  *
- * The last line is one JSON object: {rows: [{records, taskAddMs, sweepMs}], ...}.
+ * The last line is one JSON object: {rows: [{records, taskAddMs, settingsMs, sweepMs}], ...}.
  */
 import { randomBytes } from 'node:crypto';
 import { Core } from '../src/core/app.js';
@@ -97,8 +98,9 @@ async function main(): Promise<void> {
   say(`Ledger benchmark: ${opts.workspaces} workspaces, ledgers of ${opts.records.map((n) => n.toLocaleString('en-GB')).join(', ')} records.`);
   try {
     const ids = await seed(store, opts.workspaces);
-    const rows: { records: number; taskAddMs: number; sweepMs: number }[] = [];
+    const rows: { records: number; taskAddMs: number; settingsMs: number; sweepMs: number }[] = [];
     let task = 0;
+    let change = 0;
     for (const records of opts.records) {
       await growLedger(store, ids, records);
       const times: number[] = [];
@@ -108,15 +110,24 @@ async function main(): Promise<void> {
         times.push(performance.now() - started);
         if (reply.outcome !== 'ok') throw new Error(`task add failed: ${replyText(reply)}`);
       }
+      const settings: number[] = [];
+      for (let i = 0; i < opts.commands; i++) {
+        // Alternate between two opening times, so every change moves the workspace's nudges.
+        const hours = ++change % 2 ? '09:15-17:30' : '09:00-17:30';
+        const started = performance.now();
+        const reply = await core.handle({ actor: { workspaceId: ids[0] as string, platform: 'console', userId: 'coord' }, text: `settings hours ${hours}` });
+        settings.push(performance.now() - started);
+        if (reply.outcome !== 'ok') throw new Error(`settings hours failed: ${replyText(reply)}`);
+      }
       const started = performance.now();
       await workers.sweepNow();
-      const row = { records, taskAddMs: Math.round(median(times)), sweepMs: Math.round(performance.now() - started) };
+      const row = { records, taskAddMs: Math.round(median(times)), settingsMs: Math.round(median(settings)), sweepMs: Math.round(performance.now() - started) };
       rows.push(row);
-      say(`  ${records.toLocaleString('en-GB').padStart(7)} records: task add ${row.taskAddMs} ms (median of ${opts.commands}), sweep of ${opts.workspaces} workspaces ${row.sweepMs.toLocaleString('en-GB')} ms`);
+      say(`  ${records.toLocaleString('en-GB').padStart(7)} records: task add ${row.taskAddMs} ms, settings hours ${row.settingsMs} ms (medians of ${opts.commands}), sweep of ${opts.workspaces} workspaces ${row.sweepMs.toLocaleString('en-GB')} ms`);
     }
     const base = rows[0] as (typeof rows)[number];
     const last = rows.at(-1) as (typeof rows)[number];
-    say(`Against the ${base.records.toLocaleString('en-GB')}-record baseline, at ${last.records.toLocaleString('en-GB')}: task add ×${(last.taskAddMs / Math.max(1, base.taskAddMs)).toFixed(1)}, sweep ×${(last.sweepMs / Math.max(1, base.sweepMs)).toFixed(1)}.`);
+    say(`Against the ${base.records.toLocaleString('en-GB')}-record baseline, at ${last.records.toLocaleString('en-GB')}: task add ×${(last.taskAddMs / Math.max(1, base.taskAddMs)).toFixed(1)}, settings hours ×${(last.settingsMs / Math.max(1, base.settingsMs)).toFixed(1)}, sweep ×${(last.sweepMs / Math.max(1, base.sweepMs)).toFixed(1)}.`);
     say(JSON.stringify({ rows, workspaces: opts.workspaces, commands: opts.commands }));
   } finally {
     await workers.close();
