@@ -359,6 +359,13 @@ async function main(): Promise<void> {
     say(`Delivered ${port.firstAt.size.toLocaleString('en-GB')} of ${expected.size.toLocaleString('en-GB')} nudges in ${secs(elapsed)} from the window opening: ${Math.round(nudgesPerSec).toLocaleString('en-GB')} nudges/s (${((nudgesPerSec / bare) * 100).toFixed(0)}% of bare BullMQ).`);
     say(`CPU a nudge: ${cpuText(cpu)} (bare job: ${cpuText(bareRun.cpu)}).`);
     say(`Lateness: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms. Duplicates: ${duplicates}. Missing: ${missing}.`);
+    const shortOf = [
+      ...(nudgesPerSec < bare / 2 ? [`rate ${Math.round((nudgesPerSec / bare) * 100)}% of bare, not 50%`] : []),
+      ...(result.p99Ms >= 1_000 ? [`p99 ${result.p99Ms} ms, not under 1,000`] : []),
+      ...(duplicates ? [`${duplicates} duplicates`] : []),
+      ...(missing ? [`${missing} missing`] : []),
+    ];
+    say(`Target (half the bare rate or more, p99 under 1 s, none duplicated or missing): ${shortOf.length ? `not met: ${shortOf.join('; ')}` : 'met'}.`);
     say(JSON.stringify(result));
   } finally {
     probe.disconnect();
