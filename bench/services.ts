@@ -3,8 +3,6 @@
  * sets (scripts/with-services.mjs starts what is missing), a database of their own, and
  * clearing their Redis keys afterwards.
  */
-import { Redis } from 'ioredis';
-
 export const say = (text: string): void => {
   process.stdout.write(`${text}\n`);
 };
@@ -16,24 +14,5 @@ export function serviceUrl(name: 'MONGODB_URI' | 'REDIS_URL', script: string): s
   return v;
 }
 
-/** MONGODB_URI with its database replaced by `db`. */
-export function withDatabase(uri: string, db: string): string {
-  const m = /^(mongodb(?:\+srv)?:\/\/[^/?]+)(?:\/[^?]*)?(\?.*)?$/.exec(uri);
-  if (!m) throw new Error('MONGODB_URI is not a mongodb:// URI');
-  return `${m[1]}/${db}${m[2] ?? ''}`;
-}
-
-/** Deletes every Redis key under `prefix:`. */
-export async function clearPrefix(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
+// A database of their own and clearing their Redis keys work as the tests' do.
+export { clearPrefix, withDatabase } from '../test/helpers/services.js';

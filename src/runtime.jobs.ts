@@ -14,7 +14,6 @@ import type { Metrics } from './metrics.js';
 import type { NotifierRouter } from './notify.router.js';
 import { createScheduler } from './queue/bull.scheduler.js';
 import { MAINTENANCE_QUEUE, NUDGE_QUEUE } from './queue/nudge.jobs.js';
-import { NudgeLedger } from './queue/nudge.ledger.js';
 import { createQueueDashboard } from './queue-dashboard.js';
 import type { MongoStore } from './store/mongo.store.js';
 
@@ -63,14 +62,14 @@ export async function startWorkerSide(config: Config, store: MongoStore, notifie
       metrics.nudges.inc({ stage: outcome === 'delivered' ? 'sent' : 'skipped', kind: key.split(':')[0] ?? 'nudge' });
     },
   });
-  const ledger = new NudgeLedger(store);
   const purge = async () => {
-    for (const ws of await store.workspaces.list()) {
+    const workspaces = await store.workspaces.list();
+    for (const ws of workspaces) {
       const n = await purgeExpired(store.scoped(ws.id), ws.settings.retentionMonths, new Date());
       if (n) log.info({ workspaceId: ws.id, purged: n }, 'retention purge');
-      const old = await ledger.purge(ws.id, new Date());
-      if (old) log.info({ workspaceId: ws.id, purged: old }, 'nudge ledger purge');
     }
+    const old = await workers.scheduler.ledger.purge(workspaces.map((ws) => ws.id), new Date());
+    if (old) log.info({ purged: old }, 'nudge ledger purge');
   };
   const first = setTimeout(() => void purge().catch((err: unknown) => log.warn({ err }, 'retention purge failed')), 10_000);
   const daily = setInterval(() => void purge().catch((err: unknown) => log.warn({ err }, 'retention purge failed')), DAY_MS);

@@ -43,15 +43,16 @@ export class BatchLedgerWriter implements LedgerWriter {
   }
 }
 
-/** The slice of the MongoDB driver's ledger collection used past the port: batched inserts, reads across workspaces. */
+/** The slice of the MongoDB driver's ledger collection used past the port: batched inserts, reads and purges across workspaces. */
 export interface LedgerCollection extends BulkCollection<NudgeRecord> {
   find(filter: object, options: { projection: object }): { toArray(): Promise<Pick<NudgeRecord, 'workspaceId' | 'key' | 'attempts'>[]> };
+  deleteMany(filter: object): Promise<{ deletedCount?: number }>;
 }
 
 /** The ledger's driver collection when the store is the MongoDB one (it exposes its connection). */
 export function ledgerCollection(store: Store): LedgerCollection | undefined {
   const collection = (store as { connection?: { models?: Record<string, { collection?: LedgerCollection }> } }).connection?.models?.NudgeRecord?.collection;
-  return collection && typeof collection.insertMany === 'function' && typeof collection.find === 'function' ? collection : undefined;
+  return collection && typeof collection.insertMany === 'function' && typeof collection.find === 'function' && typeof collection.deleteMany === 'function' ? collection : undefined;
 }
 
 /** The batch writer when the store is the MongoDB one, else single inserts through the port. */

@@ -165,11 +165,19 @@ export class NudgeLedger {
   }
 
   /**
-   * Deletes records written more than LEDGER_KEEP_DAYS before `now` (they name the people a
-   * nudge reached, and every sweep reads the ledger). Returns how many went.
+   * Deletes these workspaces' records written more than LEDGER_KEEP_DAYS before `now` (they
+   * name the people a nudge reached, and every sweep reads the ledger). Returns how many
+   * went. Like settledByWorkspace, one query for every workspace with the MongoDB store.
    */
-  async purge(workspaceId: string, now: Date): Promise<number> {
-    return this.data(workspaceId).nudges.delete({ claimedAt: { lt: new Date(now.getTime() - LEDGER_KEEP_DAYS * 86_400_000) } });
+  async purge(workspaceIds: readonly string[], now: Date): Promise<number> {
+    const ids = workspaceIds.filter((id) => typeof id === 'string' && id !== '');
+    if (ids.length === 0) return 0;
+    const before = new Date(now.getTime() - LEDGER_KEEP_DAYS * 86_400_000);
+    const collection = ledgerCollection(this.store);
+    if (collection) return (await collection.deleteMany({ workspaceId: { $in: ids }, claimedAt: { $lt: before } })).deletedCount ?? 0;
+    let deleted = 0;
+    for (const id of ids) deleted += await this.data(id).nudges.delete({ claimedAt: { lt: before } });
+    return deleted;
   }
 
   /** Delivered entries (for reports and tests): key → attempts it took. */

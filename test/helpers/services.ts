@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
 import type { Connection } from 'mongoose';
 
@@ -46,14 +47,33 @@ function assertTestDb(dbName: string): void {
   }
 }
 
+/** `uri` pointed at database `db`, keeping its hosts, credentials and options (the benchmarks use it too). */
+export function withDatabase(uri: string, db: string): string {
+  const match = /^(mongodb(?:\+srv)?:\/\/[^/?]+)(?:\/[^?]*)?(\?.*)?$/.exec(uri);
+  if (!match) throw new Error('MONGODB_URI is not a mongodb:// or mongodb+srv:// URI.');
+  const [, hosts, query = ''] = match;
+  return `${hosts}/${db}${query}`;
+}
+
 /** MONGODB_URI pointed at `dbName`, keeping its hosts, credentials and options. */
 export function mongoUri(dbName: string): string {
   assertTestDb(dbName);
-  const base = requiredEnv('MONGODB_URI');
-  const match = /^(mongodb(?:\+srv)?:\/\/[^/?]+)(?:\/[^?]*)?(\?.*)?$/.exec(base);
-  if (!match) throw new Error('MONGODB_URI is not a mongodb:// or mongodb+srv:// URI.');
-  const [, hosts, query = ''] = match;
-  return `${hosts}/${dbName}${query}`;
+  return withDatabase(requiredEnv('MONGODB_URI'), dbName);
+}
+
+/** Deletes every Redis key under `prefix:` (a test's or a benchmark's), failing fast when Redis is down. */
+export async function clearPrefix(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 1_000 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** The Redis the test run uses. */

@@ -38,10 +38,10 @@ describe('nudge ledger lifetime', () => {
     await ledger.settle(s.ws, [nudge('d3', recent)], recent);
     // Another workspace's old record is not this workspace's to purge.
     await ledger.settle('W2', [nudge('d7', old)], old);
-    expect(await ledger.purge(s.ws, NOW)).toBe(1);
+    expect(await ledger.purge([s.ws], NOW)).toBe(1);
     expect([...(await ledger.settledKeys(s.ws, ['remind:K-9:1:d7', 'remind:K-9:1:d3']))]).toEqual(['remind:K-9:1:d3']);
     expect([...(await ledger.settledKeys('W2', ['remind:K-9:1:d7']))]).toEqual(['remind:K-9:1:d7']);
-    expect(await ledger.purge(s.ws, NOW)).toBe(0);
+    expect(await ledger.purge([s.ws], NOW)).toBe(0);
   });
 
   it('a sweep sends nothing for a task overdue for months, whose records are gone, and still catches up a recent one', async () => {
