@@ -9,6 +9,7 @@
 import type { Consortium, Task, Tender, Workspace } from '../src/core/domain.js';
 import { orgContacts } from '../src/core/nudges/nudge.recipients.js';
 import { SharedIndex } from '../src/core/shared-index.js';
+import { nudgesDueAt } from '../src/queue/nudge.source.js';
 import type { Store } from '../src/core/ports.js';
 
 class TtlCache<V> {
@@ -96,6 +97,13 @@ export class NudgeLookups {
       const c = await this.consortia.get(workspaceId, consortiumRef);
       return c?.members.find((m) => m.role === 'lead')?.orgSlug ?? null;
     });
+  }
+
+  /** Keys of the workspace's nudges due at `at`, as its records stand now (see nudgesDueAt). */
+  async dueAt(ws: Workspace, at: Date): Promise<readonly string[]> {
+    const data = this.store.scoped(ws.id);
+    const [tasks, consortia, tenders] = await Promise.all([data.tasks.findShared({}), data.consortia.findShared({}), data.tenders.findShared({})]);
+    return nudgesDueAt(ws, { tasks, consortia, tenders }, at);
   }
 
   /** Tasks of a consortium, for the progress line of a countdown (shared: read only). */

@@ -1,5 +1,6 @@
 /**
- * Delivers one nudge job. The job carries only the workspace and the key; everything
+ * Delivers nudge jobs. A slot job carries only a workspace and an instant, and delivers
+ * every nudge the workspace owes then; a single job carries one nudge's key. Everything
  * else is read again from MongoDB, so a job queued for an old date, a finished task or a
  * snoozed reminder finds its nudge gone and ends without a word. The ledger (see
  * src/queue/nudge.ledger.ts) turns retries, stalled-job recovery and duplicate jobs into
@@ -13,7 +14,7 @@ import { parseNudgeKey, type Nudge } from '../src/core/nudges/nudge.policy.js';
 import { recipientId, recipientsFor, type NudgePeople } from '../src/core/nudges/nudge.recipients.js';
 import type { Notifier, Recipient } from '../src/core/ports.js';
 import type { Reply } from '../src/core/reply.js';
-import type { NudgeJobData } from '../src/queue/nudge.jobs.js';
+import { isSlotJob, type NudgeJobData, type SingleNudgeData, type SlotNudgeData } from '../src/queue/nudge.jobs.js';
 import type { NudgeLedger } from '../src/queue/nudge.ledger.js';
 import { nudgesOfConsortium, nudgesOfSharedTask } from '../src/queue/nudge.source.js';
 import type { NudgeLookups } from './nudge.lookups.js';
@@ -25,7 +26,12 @@ export interface NudgeWorkerDeps {
   ledger: NudgeLedger;
   lookups: NudgeLookups;
   log?: CoreLog;
+  /** Told what became of each nudge, before its job is acknowledged (for metrics and tests). */
+  onNudge?: (outcome: NudgeOutcome, key: string, workspaceId: string) => void | Promise<void>;
 }
+
+/** Nudges of one slot job delivered at once: enough to hide round trips, few enough to share the process. */
+const SLOT_PARALLEL = 200;
 
 /** A nudge as it stands now in MongoDB: what to say and to whom. */
 interface Current {
@@ -84,36 +90,90 @@ async function sendAll(deps: NudgeWorkerDeps, ws: Workspace, now: Current, skip:
   return error === undefined ? { reached } : { reached, error };
 }
 
-export function nudgeProcessor(deps: NudgeWorkerDeps): (job: Job<NudgeJobData>, token?: string) => Promise<NudgeOutcome> {
-  const log = deps.log ?? silentLog;
-  return async (job, token) => {
-    const { ws: workspaceId, key } = job.data;
-    const ws = await deps.lookups.workspace(workspaceId);
-    if (!ws) return 'gone';
-    const now = await current(deps, ws, key);
-    if (!now) return 'stale';
-    if (now.recipients.length === 0) {
-      // Nudges off (for the workspace, or for everyone it was for): settled, so turning
-      // them back on later does not bring back old reminders.
-      await deps.ledger.settle(ws.id, [now.nudge], new Date());
-      return 'nobody';
+/** What became of one nudge; `busy` when another worker's claim on it is still live. */
+type Attempt = { kind: 'done'; outcome: NudgeOutcome } | { kind: 'busy'; retryAt: Date };
+
+/**
+ * Delivers one nudge of a workspace, or finds it is not owed. Throws when a send failed
+ * (after recording who did get it), so the job is retried. `markDone` closes the claim
+ * once delivered, for a slot job, which may run again soon after and should find its
+ * delivered nudges finished at once rather than claimed.
+ */
+async function deliverOne(deps: NudgeWorkerDeps, ws: Workspace, key: string, markDone: boolean): Promise<Attempt> {
+  const now = await current(deps, ws, key);
+  if (!now) return { kind: 'done', outcome: 'stale' };
+  if (now.recipients.length === 0) {
+    // Nudges off (for the workspace, or for everyone it was for): settled, so turning
+    // them back on later does not bring back old reminders.
+    await deps.ledger.settle(ws.id, [now.nudge], new Date());
+    return { kind: 'done', outcome: 'nobody' };
+  }
+  const claim = await deps.ledger.claim(ws.id, now.nudge, new Date());
+  if (claim.kind === 'settled') return { kind: 'done', outcome: 'settled' };
+  if (claim.kind === 'busy') return { kind: 'busy', retryAt: claim.retryAt };
+  const skip = claim.attempts > 1 ? await deps.ledger.alreadySent(ws.id, now.nudge, now.recipients.map(recipientId)) : new Set<string>();
+  const sent = await sendAll(deps, ws, now, skip);
+  if (sent.error !== undefined) {
+    if (sent.reached.length) await deps.ledger.sentTo(ws.id, now.nudge, sent.reached, new Date());
+    await deps.ledger.release(ws.id, now.nudge, claim);
+    throw sent.error;
+  }
+  const first = await deps.ledger.delivered(ws.id, now.nudge, new Date(), claim.attempts);
+  if (markDone) await deps.ledger.closeClaims(ws.id, [key]);
+  if (!first) (deps.log ?? silentLog).warn({ workspaceId: ws.id, key }, 'nudge delivered by two workers (a claim was taken over while its holder was still alive)');
+  return { kind: 'done', outcome: 'delivered' };
+}
+
+/** Another worker holds a fresh claim: the job comes back when that claim would have gone stale. */
+async function comeBackAt(job: Job<NudgeJobData>, token: string | undefined, retryAt: Date): Promise<never> {
+  await job.moveToDelayed(retryAt.getTime() + 50, token);
+  throw new DelayedError();
+}
+
+async function processSingle(deps: NudgeWorkerDeps, job: Job<NudgeJobData>, data: SingleNudgeData, token?: string): Promise<NudgeOutcome> {
+  const ws = await deps.lookups.workspace(data.ws);
+  const attempt: Attempt = ws ? await deliverOne(deps, ws, data.key, false) : { kind: 'done', outcome: 'gone' };
+  if (attempt.kind === 'busy') return comeBackAt(job, token, attempt.retryAt);
+  await deps.onNudge?.(attempt.outcome, data.key, data.ws);
+  return attempt.outcome;
+}
+
+/**
+ * Delivers every nudge the workspace owes at the slot's instant, as its records stand now,
+ * several at once. One that fails is retried with the job, after the others are delivered:
+ * on the retry those are settled, so only what failed goes again.
+ */
+async function processSlot(deps: NudgeWorkerDeps, job: Job<NudgeJobData>, data: SlotNudgeData, token?: string): Promise<NudgeOutcome> {
+  const ws = await deps.lookups.workspace(data.ws);
+  if (!ws) return 'gone';
+  const keys = await deps.lookups.dueAt(ws, new Date(data.at));
+  if (keys.length === 0) return 'stale';
+  let error: unknown;
+  let retryAt: Date | undefined;
+  let delivered = 0;
+  let next = 0;
+  const run = async (): Promise<void> => {
+    while (next < keys.length) {
+      const key = keys[next++] as string;
+      try {
+        const attempt = await deliverOne(deps, ws, key, true);
+        if (attempt.kind === 'busy') {
+          if (!retryAt || attempt.retryAt > retryAt) retryAt = attempt.retryAt;
+          continue;
+        }
+        if (attempt.outcome === 'delivered') delivered += 1;
+        await deps.onNudge?.(attempt.outcome, key, ws.id);
+      } catch (err) {
+        error ??= err;
+      }
     }
-    const claim = await deps.ledger.claim(ws.id, now.nudge, new Date());
-    if (claim.kind === 'settled') return 'settled';
-    if (claim.kind === 'busy') {
-      // Another worker holds a fresh claim; come back when it would have gone stale.
-      await job.moveToDelayed(claim.retryAt.getTime() + 50, token);
-      throw new DelayedError();
-    }
-    const skip = claim.attempts > 1 ? await deps.ledger.alreadySent(ws.id, now.nudge, now.recipients.map(recipientId)) : new Set<string>();
-    const sent = await sendAll(deps, ws, now, skip);
-    if (sent.error !== undefined) {
-      if (sent.reached.length) await deps.ledger.sentTo(ws.id, now.nudge, sent.reached, new Date());
-      await deps.ledger.release(ws.id, now.nudge, claim);
-      throw sent.error;
-    }
-    const first = await deps.ledger.delivered(ws.id, now.nudge, new Date(), claim.attempts);
-    if (!first) log.warn({ workspaceId, key }, 'nudge delivered by two workers (a claim was taken over while its holder was still alive)');
-    return 'delivered';
   };
+  await Promise.all(Array.from({ length: Math.min(SLOT_PARALLEL, keys.length) }, run));
+  if (error !== undefined) throw error;
+  if (retryAt) return comeBackAt(job, token, retryAt);
+  return delivered > 0 ? 'delivered' : 'settled';
+}
+
+export function nudgeProcessor(deps: NudgeWorkerDeps): (job: Job<NudgeJobData>, token?: string) => Promise<NudgeOutcome> {
+  return (job, token) => (isSlotJob(job.data) ? processSlot(deps, job, job.data, token) : processSingle(deps, job, job.data, token));
 }

@@ -27,7 +27,7 @@ export interface WorkerDeps {
   /** Multiplies nudge delays (NUDGE_TIME_SCALE). @defaultValue 1 */
   timeScale?: number;
   clock?: Clock;
-  /** Nudges delivered in parallel by this process. @defaultValue 50 */
+  /** Nudge jobs run in parallel by this process (a slot job delivers its nudges several at once). @defaultValue 50 */
   concurrency?: number;
   /** How often the sweeper runs. @defaultValue 300000 (5 minutes) */
   sweepEveryMs?: number;
@@ -47,6 +47,8 @@ export interface WorkerDeps {
   ledgerWriter?: LedgerWriter;
   /** A ledger claim older than this is presumed abandoned. @defaultValue 2 × lockDurationMs */
   claimTtlMs?: number;
+  /** See BullSchedulerOptions.slotAheadMs. @defaultValue 5000 */
+  slotAheadMs?: number;
   /** How long workspace settings are reused between nudges. @defaultValue 1000 */
   settingsTtlMs?: number;
   /** On close, how long in-flight jobs may take before they are handed back. @defaultValue 10000 */
@@ -56,7 +58,7 @@ export interface WorkerDeps {
    * and sweeps at once if it had vanished (Redis flushed or replaced). @defaultValue 60000
    */
   watchdogMs?: number;
-  /** Told the outcome of every nudge job, before the job is acknowledged (for metrics and tests). */
+  /** Told what became of every nudge, before its job is acknowledged (for metrics and tests). */
   onNudge?: (outcome: NudgeOutcome, key: string, workspaceId: string) => void | Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   const scheduler = new BullScheduler({
     store: deps.store, redisUrl: deps.redisUrl, prefix: deps.prefix, clock, log, timeScale: deps.timeScale ?? 1,
     claimTtlMs: deps.claimTtlMs ?? 2 * lockDuration,
+    ...(deps.slotAheadMs !== undefined ? { slotAheadMs: deps.slotAheadMs } : {}),
   });
   // Claims are many small commands from concurrent jobs: sent together, a tick's worth at a time.
   const connections: Redis[] = [workerRedis(deps.redisUrl), workerRedis(deps.redisUrl), workerRedis(deps.redisUrl), workerRedis(deps.redisUrl, { enableAutoPipelining: true })];
@@ -97,14 +100,9 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     // A job whose process died is put back this many times before it counts as failed.
     maxStalledCount: 5,
   };
-  const processNudge = nudgeProcessor({ notifier: deps.notifier, ledger, lookups, log });
-  const deliver = async (job: Job<NudgeJobData>, token?: string): Promise<NudgeOutcome> => {
-    const outcome = await processNudge(job, token);
-    await deps.onNudge?.(outcome, job.data.key, job.data.ws);
-    return outcome;
-  };
+  const deliver = nudgeProcessor({ notifier: deps.notifier, ledger, lookups, log, ...(deps.onNudge ? { onNudge: deps.onNudge } : {}) });
   const nudges = new Worker<NudgeJobData, NudgeOutcome>(NUDGE_QUEUE, deliver, { ...common, connection: nudgeConn, concurrency: deps.concurrency ?? 50 });
-  nudges.on('failed', (job: Job<NudgeJobData> | undefined, err) => log.warn({ err, key: job?.data.key, workspaceId: job?.data.ws, attempts: job?.attemptsMade }, 'nudge delivery failed'));
+  nudges.on('failed', (job: Job<NudgeJobData> | undefined, err) => log.warn({ err, job: job?.id, workspaceId: job?.data.ws, attempts: job?.attemptsMade }, 'nudge delivery failed'));
   nudges.on('error', (err) => log.error({ err }, 'nudge worker error'));
 
   const sweepDeps = { store: deps.store, scheduler, ledger, maintenance, clock, log };

@@ -6,13 +6,13 @@
  * scheduler logs, returns within its command timeout, and the sweeper (which calls
  * {@link BullScheduler.syncWorkspace}) queues the nudge once Redis is back.
  */
-import { Queue } from 'bullmq';
+import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { silentLog, type CoreLog } from '../core/context.js';
 import type { Workspace } from '../core/domain.js';
 import { selectPending, type Nudge } from '../core/nudges/nudge.policy.js';
 import { systemClock, type Clock, type Scheduler, type Store } from '../core/ports.js';
-import { NUDGE_JOB_OPTIONS, NUDGE_QUEUE, nudgeJobId, producerRedis, type NudgeJobData } from './nudge.jobs.js';
+import { NUDGE_JOB_OPTIONS, NUDGE_QUEUE, isSlotJob, nudgeJobId, nudgeSlotJobId, producerRedis, type NudgeJobData, type SingleNudgeData } from './nudge.jobs.js';
 import { NudgeClaims } from './nudge.claims.js';
 import { NudgeLedger, settledSince } from './nudge.ledger.js';
 import { loadConsortiumNudges, loadTaskNudges, loadWorkspaceNudges } from './nudge.source.js';
@@ -36,6 +36,12 @@ export interface BullSchedulerOptions {
   commandTimeoutMs?: number;
   /** Claims older than this are taken over (see NudgeLedger). @defaultValue 60000 */
   claimTtlMs?: number;
+  /**
+   * A nudge due at least this long from now (real time, after `timeScale`) is queued in its
+   * instant's slot job, shared with the workspace's other nudges due then; one due sooner,
+   * or late, gets a job of its own (see slotInto). @defaultValue 5000
+   */
+  slotAheadMs?: number;
 }
 
 class Timeout extends Error {
@@ -63,6 +69,7 @@ export class BullScheduler implements Scheduler {
   private readonly scale: number;
   private readonly timeoutMs: number;
   private readonly prefix: string;
+  private readonly slotAheadMs: number;
 
   constructor(private readonly opts: BullSchedulerOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -70,6 +77,7 @@ export class BullScheduler implements Scheduler {
     this.scale = opts.timeScale ?? 1;
     this.timeoutMs = opts.commandTimeoutMs ?? 1_500;
     this.prefix = opts.prefix;
+    this.slotAheadMs = opts.slotAheadMs ?? 5_000;
     this.redis = producerRedis(opts.redisUrl, this.timeoutMs);
     // The scheduler settles nudges it will not queue; marking them done in Redis too lets a
     // job queued earlier for one end at once.
@@ -142,15 +150,18 @@ export class BullScheduler implements Scheduler {
       const since = await this.ledger.settledKeys(ws.id, late);
       for (const p of picks) p.pick.catchUp = p.pick.catchUp.filter((n) => !since.has(n.key));
     }
+    // Slots are shared between subjects: checked and added once for the whole workspace.
+    const slots = new Map<string, Date>();
     let added = 0;
     for (let i = 0; i < picks.length; i += 50) {
       const counts = await Promise.all(picks.slice(i, i + 50).map(async ({ subject, pick }) => {
         if (pick.settle.length) await this.ledger.settle(ws.id, pick.settle, now);
-        return this.reconcile(ws.id, subject, [...pick.upcoming, ...pick.catchUp], now, SWEEP_TIMEOUT_MS);
+        const single = this.slotInto(ws.id, [...pick.upcoming, ...pick.catchUp], now, slots);
+        return this.reconcile(ws.id, subject, single, now, SWEEP_TIMEOUT_MS);
       }));
       added += counts.reduce((a, b) => a + b, 0);
     }
-    return added;
+    return added + (await this.ensureSlots(ws.id, slots, now, SWEEP_TIMEOUT_MS));
   }
 
   /**
@@ -165,10 +176,13 @@ export class BullScheduler implements Scheduler {
     const now = this.clock.now();
     const pick = selectPending(nudges, now, new Set(), 'fresh');
     if (pick.settle.length) await this.ledger.settle(ws.id, pick.settle, now);
-    await this.reconcile(ws.id, subject, [...pick.upcoming, ...pick.catchUp], now, this.timeoutMs);
+    const slots = new Map<string, Date>();
+    const single = this.slotInto(ws.id, [...pick.upcoming, ...pick.catchUp], now, slots);
+    await this.reconcile(ws.id, subject, single, now, this.timeoutMs);
+    await this.ensureSlots(ws.id, slots, now, this.timeoutMs);
   }
 
-  private delayOf(n: Nudge, now: Date): number {
+  private delayOf(n: Pick<Nudge, 'dueAt'>, now: Date): number {
     return Math.max(0, Math.round((n.dueAt.getTime() - now.getTime()) * this.scale));
   }
 
@@ -177,9 +191,52 @@ export class BullScheduler implements Scheduler {
   }
 
   /**
-   * Makes Redis hold exactly `desired` for one subject. The per-subject index set is how
-   * stale jobs (an old version's) are found without scanning the delayed set; if it is
-   * lost with Redis, stale jobs that survive are refused by the worker's MongoDB check.
+   * Sorts nudges by how they are queued. One due `slotAheadMs` or more from now goes in its
+   * instant's slot job (added to `slots`): one job for everything the workspace owes at, say,
+   * 9:00 on Monday, which works out what that is from MongoDB when the time comes. Returns
+   * the rest, due sooner or late, which get a job of their own: their slot may already be
+   * running, having worked out what it delivers before these nudges existed.
+   */
+  private slotInto(workspaceId: string, nudges: readonly Nudge[], now: Date, slots: Map<string, Date>): Nudge[] {
+    const single: Nudge[] = [];
+    for (const n of nudges) {
+      if (this.delayOf(n, now) >= this.slotAheadMs) slots.set(nudgeSlotJobId(workspaceId, n.dueAt), n.dueAt);
+      else single.push(n);
+    }
+    return single;
+  }
+
+  /**
+   * Adds the slot jobs Redis does not hold; returns how many. A slot is never removed when
+   * its nudges move, since other subjects' nudges may share it: one whose nudges have all
+   * gone finds nothing owed when it runs, and ends.
+   */
+  private async ensureSlots(workspaceId: string, slots: ReadonlyMap<string, Date>, now: Date, limitMs: number): Promise<number> {
+    if (slots.size === 0) return 0;
+    await this.connected();
+    const entries = [...slots.entries()];
+    const batch = this.redis.pipeline();
+    for (const [id] of entries) batch.exists(this.queue.toKey(id));
+    const found = (await within(batch.exec(), limitMs)) ?? [];
+    const missing = entries.filter((_, i) => {
+      const [err, n] = found[i] ?? [null, 0];
+      if (err) throw err;
+      return n === 0;
+    });
+    if (missing.length === 0) return 0;
+    await within(this.queue.addBulk(missing.map(([id, at]) => ({
+      name: 'slot',
+      data: { ws: workspaceId, at: at.toISOString() },
+      opts: { ...NUDGE_JOB_OPTIONS, jobId: id, delay: this.delayOf({ dueAt: at }, now) },
+    }))), limitMs * 2);
+    return missing.length;
+  }
+
+  /**
+   * Makes Redis hold exactly `desired` for one subject, as jobs of their own. The
+   * per-subject index set is how stale jobs (an old version's, or one whose nudge is now in
+   * a slot) are found without scanning the delayed set; if it is lost with Redis, stale jobs
+   * that survive are refused by the worker's MongoDB check. Returns how many jobs it added.
    */
   private async reconcile(workspaceId: string, subject: string, desired: Nudge[], now: Date, limitMs: number): Promise<number> {
     await this.connected();
@@ -196,8 +253,8 @@ export class BullScheduler implements Scheduler {
         toAdd.push(n);
         return;
       }
-      if (job.data.dueAt !== n.dueAt.toISOString() && (await job.isDelayed())) {
-        await job.updateData({ ...job.data, dueAt: n.dueAt.toISOString() });
+      if (!isSlotJob(job.data) && job.data.dueAt !== n.dueAt.toISOString() && (await job.isDelayed())) {
+        await (job as Job<SingleNudgeData>).updateData({ ws: workspaceId, key: n.key, dueAt: n.dueAt.toISOString() });
         await job.changeDelay(this.delayOf(n, now));
       }
     })), limitMs * 2);

@@ -5,19 +5,37 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { JobsOptions } from 'bullmq';
 
-/** Delayed nudge deliveries, one job per nudge. */
+/** Delayed nudge deliveries: a job per instant a workspace's nudges fall due, or per nudge. */
 export const NUDGE_QUEUE = 'nudges';
 /** The sweeper and the weekly digests: few jobs, run on job schedulers. */
 export const MAINTENANCE_QUEUE = 'nudge-maintenance';
 
 /** One nudge to deliver: the worker recomputes everything else from MongoDB. */
-export interface NudgeJobData {
+export interface SingleNudgeData {
   /** Workspace id. */
   ws: string;
   /** The nudge key, `<kind>:<subject>:<version>:<slot>`. */
   key: string;
   /** When the nudge is due (ISO), to notice a schedule that has moved (working hours changed). */
   dueAt: string;
+}
+
+/**
+ * Every nudge of a workspace due at one instant (its working morning, say): the worker
+ * works out which they are from MongoDB when the instant comes, so the job names none, and
+ * a task added, re-dated or finished meanwhile changes what it delivers without touching it.
+ */
+export interface SlotNudgeData {
+  /** Workspace id. */
+  ws: string;
+  /** The instant (ISO). */
+  at: string;
+}
+
+export type NudgeJobData = SingleNudgeData | SlotNudgeData;
+
+export function isSlotJob(data: NudgeJobData): data is SlotNudgeData {
+  return 'at' in data;
 }
 
 export type MaintenanceJobData = { kind: 'sweep' } | { kind: 'digest'; ws: string };
@@ -30,6 +48,11 @@ function escapeId(text: string): string {
 /** The deterministic job id of a nudge: the same nudge can never be queued twice. */
 export function nudgeJobId(workspaceId: string, key: string): string {
   return `n/${escapeId(workspaceId)}/${escapeId(key)}`;
+}
+
+/** The deterministic job id of an instant's nudges in a workspace. */
+export function nudgeSlotJobId(workspaceId: string, at: Date): string {
+  return `s/${escapeId(workspaceId)}/${at.getTime()}`;
 }
 
 export function digestSchedulerId(workspaceId: string): string {

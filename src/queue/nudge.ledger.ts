@@ -106,6 +106,14 @@ export class NudgeLedger {
     return (await this.writer.insert(workspaceId, this.record(n, n.key + DONE, now, attempts))) === 'ok';
   }
 
+  /**
+   * Marks delivered nudges finished in Redis, so a job that runs again for them while their
+   * claims would still be live ends at once instead of waiting the claims out.
+   */
+  async closeClaims(workspaceId: string, keys: readonly string[]): Promise<void> {
+    await this.claims?.done(workspaceId, keys);
+  }
+
   /** Settles nudges that will not be sent. */
   async settle(workspaceId: string, nudges: readonly Nudge[], now: Date): Promise<void> {
     await Promise.all(nudges.map((n) => this.writer.insert(workspaceId, this.record(n, n.key, now, 0))));

@@ -45,6 +45,55 @@ export function nudgesOfSharedTask(ws: Workspace, task: Readonly<Task>): readonl
   return nudges;
 }
 
+/** Keys of nudges by due instant, worked out once per shared list (and settings, and tenders). */
+interface DueIndex {
+  settings: string;
+  tenders?: readonly Readonly<Tender>[];
+  byDue: Map<number, string[]>;
+}
+const taskIndexes = new WeakMap<readonly Readonly<Task>[], DueIndex>();
+const countdownIndexes = new WeakMap<readonly Readonly<Consortium>[], DueIndex>();
+
+function indexByDue(nudges: Iterable<readonly Nudge[]>): Map<number, string[]> {
+  const byDue = new Map<number, string[]>();
+  for (const list of nudges) {
+    for (const n of list) {
+      const t = n.dueAt.getTime();
+      const keys = byDue.get(t);
+      if (keys) keys.push(n.key);
+      else byDue.set(t, [n.key]);
+    }
+  }
+  return byDue;
+}
+
+/**
+ * The keys of every nudge a workspace owes at instant `at`, from the lists the read cache
+ * shares (all its tasks, consortia and tenders): what a slot job delivers. Indexed once per
+ * list, so an instant with hundreds of nudges, and the next instant, cost a lookup until a
+ * record changes. Read the result only.
+ */
+export function nudgesDueAt(
+  ws: Workspace,
+  lists: { tasks: readonly Readonly<Task>[]; consortia: readonly Readonly<Consortium>[]; tenders: readonly Readonly<Tender>[] },
+  at: Date,
+): readonly string[] {
+  const settings = settingsKey(ws.settings);
+  let tasks = taskIndexes.get(lists.tasks);
+  if (!tasks || tasks.settings !== settings) {
+    tasks = { settings, byDue: indexByDue(lists.tasks.map((t) => nudgesOfSharedTask(ws, t))) };
+    taskIndexes.set(lists.tasks, tasks);
+  }
+  let countdowns = countdownIndexes.get(lists.consortia);
+  if (!countdowns || countdowns.settings !== settings || countdowns.tenders !== lists.tenders) {
+    const tenders = new Map(lists.tenders.map((t) => [t.ref, t]));
+    countdowns = { settings, tenders: lists.tenders, byDue: indexByDue(lists.consortia.map((c) => nudgesOfConsortium(ws, c, tenders.get(c.tenderRef) ?? null))) };
+    countdownIndexes.set(lists.consortia, countdowns);
+  }
+  const t = at.getTime();
+  return [...(tasks.byDue.get(t) ?? []), ...(countdowns.byDue.get(t) ?? [])];
+}
+
 export function nudgesOfConsortium(ws: Workspace, c: Consortium, tender: Tender | null): Nudge[] {
   return countdownNudges(c, tender, workspaceCalendar(ws));
 }

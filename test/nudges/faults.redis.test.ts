@@ -4,6 +4,7 @@
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAINTENANCE_QUEUE, NUDGE_QUEUE, SWEEP_SCHEDULER_ID } from '../../src/queue/nudge.jobs.js';
+import { loadWorkspaceNudges } from '../../src/queue/nudge.source.js';
 import { seedWorkspace } from './fixtures/seed.js';
 import { redisServerAvailable, startPrivateRedis, type PrivateRedis } from './fixtures/redis.server.js';
 import { createWorld, eventually, sleep, type World } from './fixtures/world.js';
@@ -33,12 +34,16 @@ describe.runIf(redisServerAvailable())('Redis losing the schedule', () => {
     redis = await startPrivateRedis();
     // Monday 21 December 2026; every nudge below falls 5 to 8 s away at this scale, leaving
     // time to schedule, flush and sweep before the first.
-    world = await createWorld(import.meta.url, { now: new Date('2026-12-21T08:00:00Z'), redisUrl: redis.url, timeScale: 1.75e-6, workers: { watchdogMs: 300 } });
+    // All are queued in slot jobs, one for each instant the workspace owes nudges at.
+    world = await createWorld(import.meta.url, { now: new Date('2026-12-21T08:00:00Z'), redisUrl: redis.url, timeScale: 1.75e-6, slotAheadMs: 1_000, workers: { watchdogMs: 300 } });
     const s = await seedWorkspace(world.store, { submission: new Date('2027-02-12T12:00:00Z'), conversationId: 'CH-1' });
     for (const due of ['05/02/2027', '04/02/2027', '03/02/2027']) await world.say(s.ws, 'amara', `task add ${s.consortium.ref} "Task due ${due}" due ${due} owner food-bank`);
     await world.scheduler.consortiumChanged(s.ws, s.consortium.ref);
+    const nudges = [...(await loadWorkspaceNudges((await world.store.workspaces.get(s.ws))!, world.store.scoped(s.ws))).values()].flat();
+    expect(nudges).toHaveLength(3 * 6 + 5);
     const before = await jobIds(redis.url, world.prefix);
-    expect(before).toHaveLength(3 * 6 + 5);
+    expect(before).toHaveLength(new Set(nudges.map((n) => n.dueAt.getTime())).size);
+    expect(before.every((id) => id.startsWith('s/'))).toBe(true);
 
     await redis.flushAll();
     expect(await jobIds(redis.url, world.prefix)).toEqual([]);
@@ -50,11 +55,11 @@ describe.runIf(redisServerAvailable())('Redis losing the schedule', () => {
     const maint = new Queue(MAINTENANCE_QUEUE, { connection: { url: redis.url }, prefix: w.prefix });
     await eventually('the sweeper\'s job scheduler is restored', async () => Boolean(await maint.getJobScheduler(SWEEP_SCHEDULER_ID)), 3_000).finally(() => maint.close());
 
-    await eventually('every nudge is delivered', () => new Set(w.notifier.keys()).size === before.length, 30_000);
+    await eventually('every nudge is delivered', () => new Set(w.notifier.keys()).size === nudges.length, 30_000);
     await sleep(500);
     const delivered = counts(w.notifier.delivered.map((d) => `${d.key} → ${d.to}`));
     expect([...delivered.values()].every((n) => n === 1)).toBe(true);
-    expect(new Set(w.notifier.keys()).size).toBe(before.length);
+    expect(new Set(w.notifier.keys())).toEqual(new Set(nudges.map((n) => n.key)));
   }, 60_000);
 
   it('a task added while Redis is down is saved, and its nudges arrive once Redis is back', async () => {
