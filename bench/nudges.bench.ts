@@ -4,7 +4,8 @@
  * Seeds many workspaces with open tasks and formed consortia, schedules every nudge they
  * owe through the BullMQ scheduler (100,000 by default), squeezed by a time scale into a
  * short window of real time, and delivers them with the real workers into a counting
- * port. Beside it, in the same run and on the same Redis, a bare BullMQ worker with an
+ * port. As in the product, the nudges a workspace owes at one instant (its working morning)
+ * share one slot job, so the run uses far fewer BullMQ jobs than nudges; it says how many. Beside it, in the same run and on the same Redis, a bare BullMQ worker with an
  * empty processor drains as many jobs (after an untimed warm-up pass), for the ceiling the
  * queue itself sets; then, for comparison only, as many empty jobs shaped as nudge jobs
  * (delayed, with their ids and options). CPU a job or nudge is shown for this process,
@@ -18,8 +19,9 @@
  *                                     to MongoDB (claims, reads and delivery unchanged),
  *                                     to show what the durable record of each nudge costs
  *
- * The nudges fall due evenly over a window sized so that they arrive at 60% of the bare
- * worker's throughput: above the target of half, so a pipeline that keeps up with them,
+ * The nudges fall due over a window sized so that they arrive at 60% of the bare worker's
+ * throughput on average (in bursts: each workspace's morning, all within minutes of each
+ * other, so most of a day's nudges fall due within a small part of its share of the window): above the target of half, so a pipeline that keeps up with them,
  * with little lateness, has shown it sustains the target (the rate it delivers at cannot
  * exceed the rate nudges fall due, so the offered rate must be above the target for the
  * figure to show it). Lateness is measured from the moment each nudge was due (its scaled
@@ -38,7 +40,7 @@ import { recipientId } from '../src/core/nudges/nudge.recipients.js';
 import type { Clock, Notifier, Recipient } from '../src/core/ports.js';
 import { WorkingCalendar } from '../src/core/time/working-days.js';
 import type { LedgerWriter } from '../src/queue/ledger.writer.js';
-import { NUDGE_JOB_OPTIONS, nudgeJobId } from '../src/queue/nudge.jobs.js';
+import { NUDGE_JOB_OPTIONS, isSlotJob, nudgeJobId } from '../src/queue/nudge.jobs.js';
 import { loadWorkspaceNudges } from '../src/queue/nudge.source.js';
 import { MongoStore } from '../src/store/mongo.store.js';
 import { ReadCache } from '../src/store/read.cache.js';
@@ -306,7 +308,11 @@ async function main(): Promise<void> {
       if (ws) await workers.scheduler.syncWorkspace(ws);
     }
     const scheduled = performance.now() - t;
-    say(`Scheduled in ${secs(scheduled)} (${Math.round(expected.size / (scheduled / 1000)).toLocaleString('en-GB')} nudges/s)${scheduled > lead ? ' — longer than the lead time, so the first nudges were queued late' : ''}.`);
+    // Nudges due at one instant in a workspace share a slot job; the count shows how many
+    // BullMQ jobs carry them.
+    const queued = await workers.scheduler.queue.getJobs(['delayed', 'waiting', 'prioritized']);
+    const slotJobs = queued.filter((j) => isSlotJob(j.data)).length;
+    say(`Scheduled in ${secs(scheduled)} (${Math.round(expected.size / (scheduled / 1000)).toLocaleString('en-GB')} nudges/s)${scheduled > lead ? ' — longer than the lead time, so the first nudges were queued late' : ''}: ${queued.length.toLocaleString('en-GB')} BullMQ jobs, ${slotJobs.toLocaleString('en-GB')} of them slot jobs (one per instant a workspace owes nudges at, ${Math.round(expected.size / Math.max(1, queued.length))} nudges a job on average).`);
 
     // Waits for every nudge; gives up only after two minutes without a single delivery.
     await new Promise((r) => setTimeout(r, Math.max(0, clock.realOf(new Date(minDue)) - Date.now())));
@@ -349,6 +355,8 @@ async function main(): Promise<void> {
       windowMs: Math.round(windowMs),
       offeredPerSec: Math.round(expected.size / (windowMs / 1000)),
       workspaces: opts.workspaces,
+      jobs: queued.length,
+      slotJobs,
       concurrency: opts.concurrency,
       ...(opts.withoutLedgerWrite ? { withoutLedgerWrite: true } : {}),
       bareDelayedJobsPerSec: Math.round(delayedRun.perSec),

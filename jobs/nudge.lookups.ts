@@ -9,7 +9,7 @@
 import type { Consortium, Task, Tender, Workspace } from '../src/core/domain.js';
 import { orgContacts } from '../src/core/nudges/nudge.recipients.js';
 import { SharedIndex } from '../src/core/shared-index.js';
-import { nudgesDueAt } from '../src/queue/nudge.source.js';
+import { nudgesDueAt, type DueNudge } from '../src/queue/nudge.source.js';
 import type { Store } from '../src/core/ports.js';
 
 class TtlCache<V> {
@@ -99,11 +99,14 @@ export class NudgeLookups {
     });
   }
 
-  /** Keys of the workspace's nudges due at `at`, as its records stand now (see nudgesDueAt). */
-  async dueAt(ws: Workspace, at: Date): Promise<readonly string[]> {
+  /**
+   * The workspace's nudges due at `at` with the records they are about, as they stand now
+   * (see nudgesDueAt), and its tasks, for the progress line of a countdown. Shared: read only.
+   */
+  async dueAt(ws: Workspace, at: Date): Promise<{ due: readonly DueNudge[]; tasks: readonly Readonly<Task>[] }> {
     const data = this.store.scoped(ws.id);
     const [tasks, consortia, tenders] = await Promise.all([data.tasks.findShared({}), data.consortia.findShared({}), data.tenders.findShared({})]);
-    return nudgesDueAt(ws, { tasks, consortia, tenders }, at);
+    return { due: nudgesDueAt(ws, { tasks, consortia, tenders }, at), tasks };
   }
 
   /** Tasks of a consortium, for the progress line of a countdown (shared: read only). */

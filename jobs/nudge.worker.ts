@@ -8,7 +8,7 @@
  */
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { silentLog, type CoreLog } from '../src/core/context.js';
-import type { Task, Workspace } from '../src/core/domain.js';
+import type { Consortium, Task, Tender, Workspace } from '../src/core/domain.js';
 import { countdownMessage, taskNudgeMessage } from '../src/core/nudges/nudge.message.js';
 import { parseNudgeKey, type Nudge } from '../src/core/nudges/nudge.policy.js';
 import { recipientId, recipientsFor, type NudgePeople } from '../src/core/nudges/nudge.recipients.js';
@@ -16,7 +16,7 @@ import type { Notifier, Recipient } from '../src/core/ports.js';
 import type { Reply } from '../src/core/reply.js';
 import { isSlotJob, type NudgeJobData, type SingleNudgeData, type SlotNudgeData } from '../src/queue/nudge.jobs.js';
 import type { NudgeLedger } from '../src/queue/nudge.ledger.js';
-import { nudgesOfConsortium, nudgesOfSharedTask } from '../src/queue/nudge.source.js';
+import { nudgesOfConsortium, nudgesOfSharedTask, type DueNudge } from '../src/queue/nudge.source.js';
 import type { NudgeLookups } from './nudge.lookups.js';
 
 export type NudgeOutcome = 'delivered' | 'stale' | 'settled' | 'nobody' | 'gone';
@@ -48,6 +48,22 @@ async function peopleForTask(deps: NudgeWorkerDeps, ws: Workspace, task: Task, w
   return { people: { owner, lead, members: [] }, ...(leadSlug ? { leadSlug } : {}) };
 }
 
+/** What a countdown says and to whom, given the consortium's tasks for its progress line. */
+async function countdownNow(deps: NudgeWorkerDeps, ws: Workspace, nudge: Nudge, c: Readonly<Consortium>, tender: Readonly<Tender>, allTasks: readonly Readonly<Task>[]): Promise<Current> {
+  const members = c.conversationId ? [] : (await Promise.all(c.memberSlugs.map((s) => deps.lookups.orgContacts(ws.id, s)))).flat();
+  const tasks = allTasks.filter((t) => t.consortiumRef === c.ref);
+  const now = Date.now();
+  const progress = { total: tasks.length, done: tasks.filter((t) => t.status === 'done').length, overdue: tasks.filter((t) => t.status === 'open' && t.due.getTime() < now).length };
+  const people: NudgePeople = { owner: [], lead: [], members, ...(c.conversationId ? { conversationId: c.conversationId } : {}) };
+  return { nudge, message: countdownMessage(nudge, c, tender, ws.settings.timezone, progress), recipients: recipientsFor(nudge.audience, people, ws.settings) };
+}
+
+/** What a task's nudge says and to whom. */
+async function taskNudgeNow(deps: NudgeWorkerDeps, ws: Workspace, nudge: Nudge, task: Readonly<Task>): Promise<Current> {
+  const { people, leadSlug } = await peopleForTask(deps, ws, task, nudge.kind !== 'remind');
+  return { nudge, message: taskNudgeMessage(nudge, task, ws.settings.timezone, leadSlug), recipients: recipientsFor(nudge.audience, people, ws.settings) };
+}
+
 /** Recomputes the nudge from the records; null when it is no longer owed. */
 async function current(deps: NudgeWorkerDeps, ws: Workspace, key: string): Promise<Current | null> {
   const parts = parseNudgeKey(key);
@@ -57,20 +73,13 @@ async function current(deps: NudgeWorkerDeps, ws: Workspace, key: string): Promi
     const tender = c ? await deps.lookups.tender(ws.id, c.tenderRef) : null;
     const nudge = c ? nudgesOfConsortium(ws, c, tender).find((n) => n.key === key) : undefined;
     if (!c || !tender || !nudge) return null;
-    const members = c.conversationId ? [] : (await Promise.all(c.memberSlugs.map((s) => deps.lookups.orgContacts(ws.id, s)))).flat();
-    const tasks = await deps.lookups.consortiumTasks(ws.id, c.ref);
-    const now = Date.now();
-    const progress = { total: tasks.length, done: tasks.filter((t) => t.status === 'done').length, overdue: tasks.filter((t) => t.status === 'open' && t.due.getTime() < now).length };
-    const people: NudgePeople = { owner: [], lead: [], members, ...(c.conversationId ? { conversationId: c.conversationId } : {}) };
-    return { nudge, message: countdownMessage(nudge, c, tender, ws.settings.timezone, progress), recipients: recipientsFor(nudge.audience, people, ws.settings) };
+    return countdownNow(deps, ws, nudge, c, tender, await deps.lookups.consortiumTasks(ws.id, c.ref));
   }
   if (parts.kind === 'digest') throw new UnrecoverableError(`digests run on the maintenance queue: ${key}`);
   const task = await deps.lookups.task(ws.id, parts.subject);
   const nudge = task ? nudgesOfSharedTask(ws, task).find((n) => n.key === key) : undefined;
   if (!task || !nudge) return null;
-  const withLead = nudge.kind !== 'remind';
-  const { people, leadSlug } = await peopleForTask(deps, ws, task, withLead);
-  return { nudge, message: taskNudgeMessage(nudge, task, ws.settings.timezone, leadSlug), recipients: recipientsFor(nudge.audience, people, ws.settings) };
+  return taskNudgeNow(deps, ws, nudge, task);
 }
 
 /** Sends to each recipient not yet reached; returns the failure, if any, after trying all. */
@@ -94,13 +103,10 @@ async function sendAll(deps: NudgeWorkerDeps, ws: Workspace, now: Current, skip:
 type Attempt = { kind: 'done'; outcome: NudgeOutcome } | { kind: 'busy'; retryAt: Date };
 
 /**
- * Delivers one nudge of a workspace, or finds it is not owed. Throws when a send failed
- * (after recording who did get it), so the job is retried. `markDone` closes the claim
- * once delivered, for a slot job, which may run again soon after and should find its
- * delivered nudges finished at once rather than claimed.
+ * Delivers one nudge of a workspace as it stands now (null: not owed). Throws when a send
+ * failed (after recording who did get it), so the job is retried.
  */
-async function deliverOne(deps: NudgeWorkerDeps, ws: Workspace, key: string, markDone: boolean): Promise<Attempt> {
-  const now = await current(deps, ws, key);
+async function deliverOne(deps: NudgeWorkerDeps, ws: Workspace, now: Current | null): Promise<Attempt> {
   if (!now) return { kind: 'done', outcome: 'stale' };
   if (now.recipients.length === 0) {
     // Nudges off (for the workspace, or for everyone it was for): settled, so turning
@@ -119,8 +125,7 @@ async function deliverOne(deps: NudgeWorkerDeps, ws: Workspace, key: string, mar
     throw sent.error;
   }
   const first = await deps.ledger.delivered(ws.id, now.nudge, new Date(), claim.attempts);
-  if (markDone) await deps.ledger.closeClaims(ws.id, [key]);
-  if (!first) (deps.log ?? silentLog).warn({ workspaceId: ws.id, key }, 'nudge delivered by two workers (a claim was taken over while its holder was still alive)');
+  if (!first) (deps.log ?? silentLog).warn({ workspaceId: ws.id, key: now.nudge.key }, 'nudge delivered by two workers (a claim was taken over while its holder was still alive)');
   return { kind: 'done', outcome: 'delivered' };
 }
 
@@ -132,7 +137,7 @@ async function comeBackAt(job: Job<NudgeJobData>, token: string | undefined, ret
 
 async function processSingle(deps: NudgeWorkerDeps, job: Job<NudgeJobData>, data: SingleNudgeData, token?: string): Promise<NudgeOutcome> {
   const ws = await deps.lookups.workspace(data.ws);
-  const attempt: Attempt = ws ? await deliverOne(deps, ws, data.key, false) : { kind: 'done', outcome: 'gone' };
+  const attempt: Attempt = ws ? await deliverOne(deps, ws, await current(deps, ws, data.key)) : { kind: 'done', outcome: 'gone' };
   if (attempt.kind === 'busy') return comeBackAt(job, token, attempt.retryAt);
   await deps.onNudge?.(attempt.outcome, data.key, data.ws);
   return attempt.outcome;
@@ -146,32 +151,37 @@ async function processSingle(deps: NudgeWorkerDeps, job: Job<NudgeJobData>, data
 async function processSlot(deps: NudgeWorkerDeps, job: Job<NudgeJobData>, data: SlotNudgeData, token?: string): Promise<NudgeOutcome> {
   const ws = await deps.lookups.workspace(data.ws);
   if (!ws) return 'gone';
-  const keys = await deps.lookups.dueAt(ws, new Date(data.at));
-  if (keys.length === 0) return 'stale';
+  const { due, tasks } = await deps.lookups.dueAt(ws, new Date(data.at));
+  if (due.length === 0) return 'stale';
   let error: unknown;
   let retryAt: Date | undefined;
-  let delivered = 0;
+  const delivered: string[] = [];
   let next = 0;
   const run = async (): Promise<void> => {
-    while (next < keys.length) {
-      const key = keys[next++] as string;
+    while (next < due.length) {
+      const entry = due[next++] as DueNudge;
+      const key = entry.nudge.key;
       try {
-        const attempt = await deliverOne(deps, ws, key, true);
+        const now = 'task' in entry ? await taskNudgeNow(deps, ws, entry.nudge, entry.task) : await countdownNow(deps, ws, entry.nudge, entry.consortium, entry.tender, tasks);
+        const attempt = await deliverOne(deps, ws, now);
         if (attempt.kind === 'busy') {
           if (!retryAt || attempt.retryAt > retryAt) retryAt = attempt.retryAt;
           continue;
         }
-        if (attempt.outcome === 'delivered') delivered += 1;
+        if (attempt.outcome === 'delivered') delivered.push(key);
         await deps.onNudge?.(attempt.outcome, key, ws.id);
       } catch (err) {
         error ??= err;
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(SLOT_PARALLEL, keys.length) }, run));
+  await Promise.all(Array.from({ length: Math.min(SLOT_PARALLEL, due.length) }, run));
+  // The slot may run again soon (a retry, a nudge still claimed elsewhere): what it delivered
+  // is then finished at once, instead of waiting out its claims.
+  await deps.ledger.closeClaims(ws.id, delivered);
   if (error !== undefined) throw error;
   if (retryAt) return comeBackAt(job, token, retryAt);
-  return delivered > 0 ? 'delivered' : 'settled';
+  return delivered.length > 0 ? 'delivered' : 'settled';
 }
 
 export function nudgeProcessor(deps: NudgeWorkerDeps): (job: Job<NudgeJobData>, token?: string) => Promise<NudgeOutcome> {

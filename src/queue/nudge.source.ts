@@ -45,53 +45,70 @@ export function nudgesOfSharedTask(ws: Workspace, task: Readonly<Task>): readonl
   return nudges;
 }
 
-/** Keys of nudges by due instant, worked out once per shared list (and settings, and tenders). */
+/** A nudge a slot job delivers, with the record it is about, as the shared lists hold it. */
+export type DueNudge =
+  | { nudge: Nudge; task: Readonly<Task> }
+  | { nudge: Nudge; consortium: Readonly<Consortium>; tender: Readonly<Tender> };
+
+/** Nudges by due instant, worked out once per shared list (and settings, and tenders). */
 interface DueIndex {
   settings: string;
   tenders?: readonly Readonly<Tender>[];
-  byDue: Map<number, string[]>;
+  byDue: Map<number, DueNudge[]>;
 }
 const taskIndexes = new WeakMap<readonly Readonly<Task>[], DueIndex>();
 const countdownIndexes = new WeakMap<readonly Readonly<Consortium>[], DueIndex>();
 
-function indexByDue(nudges: Iterable<readonly Nudge[]>): Map<number, string[]> {
-  const byDue = new Map<number, string[]>();
-  for (const list of nudges) {
-    for (const n of list) {
-      const t = n.dueAt.getTime();
-      const keys = byDue.get(t);
-      if (keys) keys.push(n.key);
-      else byDue.set(t, [n.key]);
-    }
+function indexByDue(entries: Iterable<DueNudge>): Map<number, DueNudge[]> {
+  const byDue = new Map<number, DueNudge[]>();
+  for (const e of entries) {
+    const t = e.nudge.dueAt.getTime();
+    const list = byDue.get(t);
+    if (list) list.push(e);
+    else byDue.set(t, [e]);
   }
   return byDue;
 }
 
+function* taskEntries(ws: Workspace, tasks: readonly Readonly<Task>[]): Iterable<DueNudge> {
+  for (const task of tasks) for (const nudge of nudgesOfSharedTask(ws, task)) yield { nudge, task };
+}
+
+function* countdownEntries(ws: Workspace, consortia: readonly Readonly<Consortium>[], tenders: readonly Readonly<Tender>[]): Iterable<DueNudge> {
+  const byRef = new Map(tenders.map((t) => [t.ref, t]));
+  for (const consortium of consortia) {
+    const tender = byRef.get(consortium.tenderRef);
+    if (!tender) continue;
+    for (const nudge of nudgesOfConsortium(ws, consortium, tender)) yield { nudge, consortium, tender };
+  }
+}
+
 /**
- * The keys of every nudge a workspace owes at instant `at`, from the lists the read cache
- * shares (all its tasks, consortia and tenders): what a slot job delivers. Indexed once per
- * list, so an instant with hundreds of nudges, and the next instant, cost a lookup until a
- * record changes. Read the result only.
+ * Every nudge a workspace owes at instant `at`, from the lists the read cache shares (all
+ * its tasks, consortia and tenders): what a slot job delivers. Indexed once per list, so an
+ * instant with hundreds of nudges, and the next instant, cost a lookup until a record
+ * changes. Shared: read it only.
  */
 export function nudgesDueAt(
   ws: Workspace,
   lists: { tasks: readonly Readonly<Task>[]; consortia: readonly Readonly<Consortium>[]; tenders: readonly Readonly<Tender>[] },
   at: Date,
-): readonly string[] {
+): readonly DueNudge[] {
   const settings = settingsKey(ws.settings);
   let tasks = taskIndexes.get(lists.tasks);
   if (!tasks || tasks.settings !== settings) {
-    tasks = { settings, byDue: indexByDue(lists.tasks.map((t) => nudgesOfSharedTask(ws, t))) };
+    tasks = { settings, byDue: indexByDue(taskEntries(ws, lists.tasks)) };
     taskIndexes.set(lists.tasks, tasks);
   }
   let countdowns = countdownIndexes.get(lists.consortia);
   if (!countdowns || countdowns.settings !== settings || countdowns.tenders !== lists.tenders) {
-    const tenders = new Map(lists.tenders.map((t) => [t.ref, t]));
-    countdowns = { settings, tenders: lists.tenders, byDue: indexByDue(lists.consortia.map((c) => nudgesOfConsortium(ws, c, tenders.get(c.tenderRef) ?? null))) };
+    countdowns = { settings, tenders: lists.tenders, byDue: indexByDue(countdownEntries(ws, lists.consortia, lists.tenders)) };
     countdownIndexes.set(lists.consortia, countdowns);
   }
   const t = at.getTime();
-  return [...(tasks.byDue.get(t) ?? []), ...(countdowns.byDue.get(t) ?? [])];
+  const fromTasks = tasks.byDue.get(t) ?? [];
+  const fromCountdowns = countdowns.byDue.get(t);
+  return fromCountdowns ? [...fromTasks, ...fromCountdowns] : fromTasks;
 }
 
 export function nudgesOfConsortium(ws: Workspace, c: Consortium, tender: Tender | null): Nudge[] {

@@ -2,7 +2,7 @@
 // BullMQ workers through the notifier port, recorded once in the ledger.
 import { afterEach, describe, expect, it } from 'vitest';
 import { NudgeLedger } from '../../src/queue/nudge.ledger.js';
-import { NUDGE_JOB_OPTIONS } from '../../src/queue/nudge.jobs.js';
+import { NUDGE_JOB_OPTIONS, isSlotJob } from '../../src/queue/nudge.jobs.js';
 import { redisUrl } from '../helpers/services.js';
 import { seedWorkspace } from './fixtures/seed.js';
 import { createWorld, eventually, sleep, type World } from './fixtures/world.js';
@@ -64,6 +64,37 @@ describe('nudge delivery', () => {
     await sleep(300);
     expect(count(w.notifier.keys(), 'remind:K-1:1:d1')).toBe(1);
     expect(count(w.notifier.keys(), 'remind:K-1:1:d0')).toBe(1);
+  });
+
+  it('delivers every nudge of a slot once, however often it is queued, and retries only a send that failed', async () => {
+    // Every nudge is at least 0.1 s away (an hour is 18 ms), so each goes in its instant's slot job.
+    world = await createWorld(import.meta.url, { now: NOW, redisUrl: redisUrl(), timeScale: 5e-6, slotAheadMs: 100 });
+    const s = await seedWorkspace(world.store, { submission: SUBMISSION });
+    for (const title of ['Pricing', 'Social value', 'Policies']) {
+      expect((await world.say(s.ws, 'amara', `task add ${s.consortium.ref} "${title}" due 20/01/2027`)).outcome).toBe('ok');
+    }
+    const jobs = await world.scheduler.queue.getDelayed(0, 100);
+    expect(jobs.every((j) => isSlotJob(j.data))).toBe(true);
+    // Three tasks due together share each instant: four task slots, beside the countdown's.
+    const morning = '2027-01-20T09:00:00.000Z';
+    expect(jobs.filter((j) => isSlotJob(j.data) && j.data.at === morning)).toHaveLength(1);
+    // The morning's slot queued again under other ids, and one of its nudges in a job of its own.
+    for (const id of ['copy-1', 'copy-2']) await world.scheduler.queue.add('slot', { ws: s.ws, at: morning }, { ...NUDGE_JOB_OPTIONS, jobId: id });
+    await world.scheduler.queue.add('remind', { ws: s.ws, key: 'remind:K-1:1:d0', dueAt: morning }, { ...NUDGE_JOB_OPTIONS, jobId: 'copy-3' });
+    // The chat platform refuses one send of that morning, once.
+    world.notifier.failOnce.add('remind:K-2:1:d0 → u/priya');
+    const w = world;
+    const taskSends = () => w.notifier.delivered.filter((d) => d.key.includes(':K-')).map((d) => `${d.key} → ${d.to}`);
+    // Each task (owned by the lead, Priya's organisation): reminders 1 day before and on the
+    // morning, the overdue nudge, the escalation to the coordinator.
+    await eventually('every task nudge is delivered', () => new Set(taskSends()).size === 3 * 4, 15_000);
+    await sleep(500);
+    expect(taskSends()).toHaveLength(3 * 4);
+    const ledger = await new NudgeLedger(w.store).deliveries(s.ws);
+    // The refused send was retried with its slot; the others of the slot were not sent again.
+    expect(ledger.get('remind:K-2:1:d0')?.attempts).toBe(2);
+    expect(ledger.get('remind:K-3:1:d0')?.attempts).toBe(1);
+    expect(w.notifier.failOnce.size).toBe(0);
   });
 
   it('shares the work between several workers on one Redis, each nudge delivered once', async () => {
