@@ -15,13 +15,15 @@
  *   npm run bench:nudges -- --quick      10,000 nudges across 5 workspaces, under a minute
  *   options: --nudges N --workspaces N --concurrency N (2000)
  *            --offered F (0.6: nudges fall due at F × the bare throughput) --window-ms N
+ *            --one-zone               every workspace in London's time zone: the nudges fall
+ *                                     due in bursts, each a day's worth within two hours
  *            --without-ledger-write   for comparison only: ledger entries are not written
  *                                     to MongoDB (claims, reads and delivery unchanged),
  *                                     to show what the durable record of each nudge costs
  *
- * The nudges fall due over a window sized so that they arrive at 60% of the bare worker's
- * throughput on average (in bursts: each workspace's morning, all within minutes of each
- * other, so most of a day's nudges fall due within a small part of its share of the window): above the target of half, so a pipeline that keeps up with them,
+ * The nudges fall due evenly (the workspaces' mornings spread round the clock by their time
+ * zones, see ZONES) over a window sized so that they arrive at 60% of the bare worker's
+ * throughput: above the target of half, so a pipeline that keeps up with them,
  * with little lateness, has shown it sustains the target (the rate it delivers at cannot
  * exceed the rate nudges fall due, so the offered rate must be above the target for the
  * figure to show it). Lateness is measured from the moment each nudge was due (its scaled
@@ -56,6 +58,7 @@ interface Options {
   offered: number;
   windowMs?: number;
   withoutLedgerWrite: boolean;
+  oneZone: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -74,13 +77,19 @@ function parseArgs(argv: string[]): Options {
     concurrency: num('concurrency', 2000) as number,
     offered: num('offered', 0.6) as number,
     withoutLedgerWrite: argv.includes('--without-ledger-write'),
+    oneZone: argv.includes('--one-zone'),
     ...(num('window-ms', undefined) !== undefined ? { windowMs: num('window-ms', undefined) as number } : {}),
   };
 }
 
-/** Daily reminders in the last working week: with the morning it is due, overdue and escalation, eight nudges a task. */
+/**
+ * Daily reminders in the last working week: with the morning it is due, overdue and
+ * escalation, eight nudges a task; seven where the task falls due (in the workspace's time
+ * zone) before its working day starts, with no "morning it is due" reminder. Tasks are
+ * seeded for 7.5 a task, so a run has at least the nudges asked for.
+ */
 const REMINDER_DAYS = [5, 4, 3, 2, 1] as const;
-const NUDGES_PER_TASK = REMINDER_DAYS.length + 3;
+const NUDGES_PER_TASK = REMINDER_DAYS.length + 2.5;
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -221,7 +230,21 @@ class CountingPort implements Notifier {
   }
 }
 
-async function seed(store: MongoStore, workspaces: number, tasksPerWorkspace: number, firstDue: Date): Promise<string[]> {
+/**
+ * Time zones a workspace may be set to, by UTC offset in January, about an hour apart. The
+ * workspaces take zones spread evenly round the clock, so their working mornings (when
+ * most nudges fall due) are too, and the nudges fall due evenly over the window. In one
+ * zone every workspace's mornings would fall within the same hour or two, a burst of a
+ * day's nudges in a sliver of its share of the window: `--one-zone` runs that shape.
+ */
+const ZONES = [
+  'Pacific/Honolulu', 'America/Anchorage', 'America/Los_Angeles', 'America/Denver', 'America/Chicago', 'America/New_York',
+  'America/Halifax', 'America/Sao_Paulo', 'Atlantic/South_Georgia', 'Atlantic/Cape_Verde', 'Europe/London', 'Europe/Paris',
+  'Europe/Athens', 'Europe/Moscow', 'Asia/Dubai', 'Asia/Karachi', 'Asia/Dhaka', 'Asia/Bangkok', 'Asia/Shanghai', 'Asia/Tokyo',
+  'Australia/Brisbane', 'Pacific/Noumea', 'Asia/Kamchatka', 'Pacific/Auckland',
+] as const;
+
+async function seed(store: MongoStore, workspaces: number, tasksPerWorkspace: number, firstDue: Date, oneZone: boolean): Promise<string[]> {
   const ids: string[] = [];
   const cal = new WorkingCalendar({ timezone: 'Europe/London', region: 'england-and-wales', hoursStart: '09:00', hoursEnd: '17:30' });
   for (let w = 0; w < workspaces; w++) {
@@ -230,7 +253,8 @@ async function seed(store: MongoStore, workspaces: number, tasksPerWorkspace: nu
     await store.workspaces.ensure(id, 'console', `Bench ${w}`, `coord-${w}`);
     // Working hours start at different times, as organisations' do, so not every nudge lands on the same minute.
     const start = 8 * 60 + ((w * 7) % 90);
-    await store.workspaces.updateSettings(id, { hoursStart: `${String(Math.floor(start / 60)).padStart(2, '0')}:${String(start % 60).padStart(2, '0')}`, reminderDays: [...REMINDER_DAYS] });
+    const timezone = oneZone ? 'Europe/London' : ZONES[Math.floor((w * ZONES.length) / workspaces) % ZONES.length] as string;
+    await store.workspaces.updateSettings(id, { timezone, hoursStart: `${String(Math.floor(start / 60)).padStart(2, '0')}:${String(start % 60).padStart(2, '0')}`, reminderDays: [...REMINDER_DAYS] });
     const data = store.scoped(id);
     const org = (slug: string) => ({ slug, name: `Org ${slug}`, services: ['advice'], areas: ['Easton'], home: 'Easton', income: 200_000, capacity: 100_000, canLead: true, accreditations: [], partners: [], unavailable: false, createdBy: 'bench' });
     await data.orgs.insert(org('lead'));
@@ -274,7 +298,7 @@ async function main(): Promise<void> {
     // Monday 18 January 2027, 15:00: every task's eight nudges fall on working days.
     const firstDue = new Date('2027-01-18T15:00:00Z');
     let t = performance.now();
-    const ids = await seed(store, opts.workspaces, tasksPerWorkspace, firstDue);
+    const ids = await seed(store, opts.workspaces, tasksPerWorkspace, firstDue, opts.oneZone);
     say(`Seeded ${(tasksPerWorkspace * opts.workspaces).toLocaleString('en-GB')} tasks in ${secs(performance.now() - t)}.`);
 
     const expected = new Map<string, Nudge>();
@@ -359,6 +383,7 @@ async function main(): Promise<void> {
       slotJobs,
       concurrency: opts.concurrency,
       ...(opts.withoutLedgerWrite ? { withoutLedgerWrite: true } : {}),
+      ...(opts.oneZone ? { oneZone: true } : {}),
       bareDelayedJobsPerSec: Math.round(delayedRun.perSec),
       cpuUsPerNudge: cpu,
       cpuUsPerBareJob: bareRun.cpu,
