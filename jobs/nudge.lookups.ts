@@ -109,8 +109,8 @@ export class NudgeLookups {
     return { due: nudgesDueAt(ws, { tasks, consortia, tenders }, at), tasks };
   }
 
-  /** Tasks of a consortium, for the progress line of a countdown (shared: read only). */
-  async consortiumTasks(workspaceId: string, consortiumRef: string): Promise<readonly Readonly<Task>[]> {
-    return (await this.store.scoped(workspaceId).tasks.findShared({})).filter((t) => t.consortiumRef === consortiumRef);
+  /** Every task of the workspace, for the progress line of a countdown (shared: read only). */
+  tasksOf(workspaceId: string): Promise<readonly Readonly<Task>[]> {
+    return this.store.scoped(workspaceId).tasks.findShared({});
   }
 }

@@ -73,7 +73,7 @@ async function current(deps: NudgeWorkerDeps, ws: Workspace, key: string): Promi
     const tender = c ? await deps.lookups.tender(ws.id, c.tenderRef) : null;
     const nudge = c ? nudgesOfConsortium(ws, c, tender).find((n) => n.key === key) : undefined;
     if (!c || !tender || !nudge) return null;
-    return countdownNow(deps, ws, nudge, c, tender, await deps.lookups.consortiumTasks(ws.id, c.ref));
+    return countdownNow(deps, ws, nudge, c, tender, await deps.lookups.tasksOf(ws.id));
   }
   if (parts.kind === 'digest') throw new UnrecoverableError(`digests run on the maintenance queue: ${key}`);
   const task = await deps.lookups.task(ws.id, parts.subject);
