@@ -18,6 +18,13 @@ export const TEAMS_THREAD_LIMITS: readonly RateWindow[] = [
   { ms: 3_600_000, max: 1_800 },
 ];
 
+/**
+ * Extra spacing added to every window when the transport paces real sends: Teams counts
+ * messages as they arrive, and a send that leaves late (a busy event loop, a slow
+ * connection) would otherwise arrive inside the window of the ones after it.
+ */
+export const PACING_MARGIN_MS = 150;
+
 /** Every this many reservations, conversations idle for the longest window are forgotten. */
 const SWEEP_EVERY = 1_000;
 
@@ -29,8 +36,9 @@ export class Pacer {
   constructor(
     private readonly windows: readonly RateWindow[] = TEAMS_THREAD_LIMITS,
     private readonly now: () => number = Date.now,
+    private readonly marginMs = 0,
   ) {
-    this.longest = Math.max(0, ...windows.map((w) => w.ms));
+    this.longest = Math.max(0, ...windows.map((w) => w.ms)) + marginMs;
   }
 
   /**
@@ -44,7 +52,7 @@ export class Pacer {
     while (list.length && (list[0] as number) <= t - this.longest) list.shift();
     let at = Math.max(t, list[list.length - 1] ?? t);
     for (const w of this.windows) {
-      if (list.length >= w.max) at = Math.max(at, (list[list.length - w.max] as number) + w.ms);
+      if (list.length >= w.max) at = Math.max(at, (list[list.length - w.max] as number) + w.ms + this.marginMs);
     }
     list.push(at);
     this.sent.set(key, list);

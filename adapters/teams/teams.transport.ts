@@ -12,7 +12,7 @@
  */
 import type { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { baseConversationId } from './teams.activity.js';
-import { Pacer, TEAMS_THREAD_LIMITS, type RateWindow } from './teams.pacer.js';
+import { PACING_MARGIN_MS, Pacer, TEAMS_THREAD_LIMITS, type RateWindow } from './teams.pacer.js';
 
 type ConnectorClientOptions = NonNullable<ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[4]>;
 /** The HTTP client shape `ConnectorClientOptions.httpClient` takes. */
@@ -165,7 +165,7 @@ export function createConnectorTransport(options: TransportOptions = {}): Connec
   const base = options.baseDelayMs ?? 500;
   const cap = options.maxDelayMs ?? 30_000;
   const timeoutMs = options.timeoutMs ?? 15_000;
-  const pacer = new Pacer(options.limits ?? TEAMS_THREAD_LIMITS);
+  const pacer = new Pacer(options.limits ?? TEAMS_THREAD_LIMITS, Date.now, PACING_MARGIN_MS);
   const backoff = (retry: number): number => {
     const ceiling = Math.min(cap, base * 2 ** (retry - 1));
     return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);

@@ -166,9 +166,9 @@ describe('rate limits and failures', () => {
     const times = h.connector.posted.slice(before).map((p) => p.at);
     expect(times).toHaveLength(9);
     for (const t of times) {
-      expect(times.filter((x) => x >= t && x < t + 950).length).toBeLessThanOrEqual(7);
-      expect(times.filter((x) => x >= t && x < t + 1950).length).toBeLessThanOrEqual(8);
+      expect(times.filter((x) => x >= t && x < t + 1000).length).toBeLessThanOrEqual(7);
+      expect(times.filter((x) => x >= t && x < t + 2000).length).toBeLessThanOrEqual(8);
     }
-    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(1900);
+    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(2000);
   });
 });

@@ -17,6 +17,13 @@ describe('the pacer', () => {
     expect(waits).toEqual([0, 0, 0, 0, 0, 0, 0, 1000, 2000]);
   });
 
+  it('spaces every window by the margin it is given, for sends that arrive late', () => {
+    const c = clock();
+    const p = new Pacer(TEAMS_THREAD_LIMITS, c.now, 150);
+    const waits = Array.from({ length: 9 }, () => p.reserve('conv'));
+    expect(waits).toEqual([0, 0, 0, 0, 0, 0, 0, 1150, 2150]);
+  });
+
   it('paces each conversation on its own', () => {
     const c = clock();
     const p = new Pacer(TEAMS_THREAD_LIMITS, c.now);
