@@ -24,16 +24,29 @@ export type ClaimState =
 /** How long the done mark and the attempt count outlive a nudge. */
 const KEEP_MS = 35 * 86_400_000;
 
-// KEYS: claim, attempts. ARGV: token, claim TTL (ms), keep (ms).
-// Returns {-1} when done, {-2, pttl} when another worker holds it, {attempts} when taken.
+// KEYS: claim and attempts of each nudge in turn. ARGV: claim TTL (ms), keep (ms), token
+// prefix. For each nudge, two numbers: {-1, 0} when done, {-2, pttl} when another worker
+// holds it, {attempts, n} when taken, with token `<prefix>:<n>`.
 const CLAIM = `
-local v = redis.call('GET', KEYS[1])
-if v == 'done' then return {-1, 0} end
-if v then return {-2, redis.call('PTTL', KEYS[1])} end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-local a = redis.call('INCR', KEYS[2])
-redis.call('PEXPIRE', KEYS[2], ARGV[3])
-return {a, 0}
+local out = {}
+local n = 0
+for i = 1, #KEYS, 2 do
+  local v = redis.call('GET', KEYS[i])
+  if v == 'done' then
+    out[#out + 1] = -1
+    out[#out + 1] = 0
+  elseif v then
+    out[#out + 1] = -2
+    out[#out + 1] = redis.call('PTTL', KEYS[i])
+  else
+    n = n + 1
+    redis.call('SET', KEYS[i], ARGV[3] .. ':' .. n, 'PX', ARGV[1])
+    out[#out + 1] = redis.call('INCR', KEYS[i + 1])
+    out[#out + 1] = n
+    redis.call('PEXPIRE', KEYS[i + 1], ARGV[2])
+  end
+end
+return out
 `;
 
 // KEYS: claim. ARGV: token. Deletes the claim only if it is still this token's.
@@ -42,17 +55,40 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
+// KEYS: claims. ARGV: keep (ms). Marks each nudge done.
+const DONE = `
+for i = 1, #KEYS do redis.call('SET', KEYS[i], 'done', 'PX', ARGV[1]) end
+return #KEYS
+`;
+
 type Scripted = Redis & {
-  nudgeClaim(claim: string, attempts: string, token: string, ttlMs: number, keepMs: number): Promise<[number, number]>;
+  nudgeClaim(...args: (string | number)[]): Promise<number[]>;
   nudgeRelease(claim: string, token: string): Promise<number>;
+  nudgeDone(...args: (string | number)[]): Promise<number>;
 };
+
+/** Most nudges claimed in one script call (each names two keys). */
+const MAX_BATCH = 500;
+
+interface Waiting {
+  key: string;
+  resolve(state: ClaimState): void;
+  reject(err: unknown): void;
+}
 
 /** Tells this process's claim tokens from every other process's. */
 const PROCESS_ID = randomBytes(8).toString('hex');
 
+/**
+ * Claims asked for in the same turn of the event loop go to Redis together, one script call
+ * per workspace: a slot job claims hundreds of nudges at once, and a command each would cost
+ * the worker more than the nudges' own work.
+ */
 export class NudgeClaims {
   private readonly redis: Scripted;
-  private taken = 0;
+  private batches = 0;
+  private waiting = new Map<string, Waiting[]>();
+  private scheduled = false;
 
   constructor(
     redis: Redis,
@@ -60,24 +96,58 @@ export class NudgeClaims {
     /** A claim lasts this long unless its worker finishes first. */
     readonly ttlMs: number,
   ) {
-    redis.defineCommand('nudgeClaim', { numberOfKeys: 2, lua: CLAIM });
+    redis.defineCommand('nudgeClaim', { lua: CLAIM });
     redis.defineCommand('nudgeRelease', { numberOfKeys: 1, lua: RELEASE });
+    redis.defineCommand('nudgeDone', { lua: DONE });
     this.redis = redis as Scripted;
   }
 
-  /** Both keys of a nudge hash to one slot (`{…}`), for Redis Cluster. */
+  /** A workspace's claim keys share one hash slot (`{workspace}`), so a batch is one script call on Redis Cluster too. */
   private keys(workspaceId: string, key: string): [string, string] {
-    const tag = `{${workspaceId}|${key}}`;
-    return [`${this.prefix}:claim:${tag}`, `${this.prefix}:claim-n:${tag}`];
+    const tag = `{${workspaceId}}`;
+    return [`${this.prefix}:claim:${tag}:${key}`, `${this.prefix}:claim-n:${tag}:${key}`];
   }
 
-  async claim(workspaceId: string, key: string): Promise<ClaimState> {
-    const [claimKey, attemptsKey] = this.keys(workspaceId, key);
-    const token = `${PROCESS_ID}:${++this.taken}`;
-    const [code, pttl] = await this.redis.nudgeClaim(claimKey, attemptsKey, token, this.ttlMs, KEEP_MS);
-    if (code === -1) return { kind: 'done' };
-    if (code === -2) return { kind: 'busy', retryInMs: Math.max(50, Number(pttl)) };
-    return { kind: 'mine', attempts: Number(code), token };
+  claim(workspaceId: string, key: string): Promise<ClaimState> {
+    return new Promise<ClaimState>((resolve, reject) => {
+      const list = this.waiting.get(workspaceId);
+      if (list) list.push({ key, resolve, reject });
+      else this.waiting.set(workspaceId, [{ key, resolve, reject }]);
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const waiting = this.waiting;
+    this.waiting = new Map();
+    for (const [workspaceId, list] of waiting) {
+      for (let i = 0; i < list.length; i += MAX_BATCH) void this.send(workspaceId, list.slice(i, i + MAX_BATCH));
+    }
+  }
+
+  private async send(workspaceId: string, batch: Waiting[]): Promise<void> {
+    const args: (string | number)[] = [batch.length * 2];
+    for (const w of batch) args.push(...this.keys(workspaceId, w.key));
+    const prefix = `${PROCESS_ID}:${++this.batches}`;
+    args.push(this.ttlMs, KEEP_MS, prefix);
+    let out: number[];
+    try {
+      out = await this.redis.nudgeClaim(...args);
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+      return;
+    }
+    batch.forEach((w, i) => {
+      const code = Number(out[2 * i]);
+      const extra = Number(out[2 * i + 1]);
+      if (code === -1) w.resolve({ kind: 'done' });
+      else if (code === -2) w.resolve({ kind: 'busy', retryInMs: Math.max(50, extra) });
+      else w.resolve({ kind: 'mine', attempts: code, token: `${prefix}:${extra}` });
+    });
   }
 
   /** Lets another attempt start at once (after a failed send). */
@@ -85,12 +155,12 @@ export class NudgeClaims {
     await this.redis.nudgeRelease(this.keys(workspaceId, key)[0], token);
   }
 
-  /** Marks the nudge delivered or settled; best effort, since MongoDB holds the record. */
+  /** Marks the nudges delivered or settled; best effort, since MongoDB holds the record. */
   async done(workspaceId: string, keys: readonly string[]): Promise<void> {
-    if (keys.length === 0) return;
-    const batch = this.redis.pipeline();
-    // The attempt count is left to expire: it no longer matters once the mark is there.
-    for (const key of keys) batch.set(this.keys(workspaceId, key)[0], 'done', 'PX', KEEP_MS);
-    await batch.exec().catch(() => undefined);
+    for (let i = 0; i < keys.length; i += MAX_BATCH) {
+      const chunk = keys.slice(i, i + MAX_BATCH);
+      // The attempt count is left to expire: it no longer matters once the mark is there.
+      await this.redis.nudgeDone(chunk.length, ...chunk.map((k) => this.keys(workspaceId, k)[0]), KEEP_MS).catch(() => undefined);
+    }
   }
 }
