@@ -28,6 +28,11 @@ export interface NudgeWorkerDeps {
   log?: CoreLog;
   /** Told what became of each nudge, before its job is acknowledged (for metrics and tests). */
   onNudge?: (outcome: NudgeOutcome, key: string, workspaceId: string) => void | Promise<void>;
+  /**
+   * How long before its instant a slot job is meant to start (see BullSchedulerOptions.slotLeadMs):
+   * one that starts much earlier goes back to wait. @defaultValue 3000
+   */
+  slotLeadMs?: number;
 }
 
 /** Nudges of one slot job delivered at once: enough to hide round trips, few enough to share the process. */
@@ -99,8 +104,12 @@ async function sendAll(deps: NudgeWorkerDeps, ws: Workspace, now: Current, skip:
   return error === undefined ? { reached } : { reached, error };
 }
 
-/** What became of one nudge; `busy` when another worker's claim on it is still live. */
-type Attempt = { kind: 'done'; outcome: NudgeOutcome } | { kind: 'busy'; retryAt: Date };
+/**
+ * What became of one nudge; `busy` when another worker's claim on it is still live. A
+ * delivered nudge's ledger record may still be on its way (`recorded`): its job must not
+ * end before it is written.
+ */
+type Attempt = { kind: 'done'; outcome: NudgeOutcome; recorded?: Promise<void> } | { kind: 'busy'; retryAt: Date };
 
 /**
  * Delivers one nudge of a workspace as it stands now (null: not owed). Throws when a send
@@ -124,9 +133,10 @@ async function deliverOne(deps: NudgeWorkerDeps, ws: Workspace, now: Current | n
     await deps.ledger.release(ws.id, now.nudge, claim);
     throw sent.error;
   }
-  const first = await deps.ledger.delivered(ws.id, now.nudge, new Date(), claim.attempts);
-  if (!first) (deps.log ?? silentLog).warn({ workspaceId: ws.id, key: now.nudge.key }, 'nudge delivered by two workers (a claim was taken over while its holder was still alive)');
-  return { kind: 'done', outcome: 'delivered' };
+  const recorded = deps.ledger.delivered(ws.id, now.nudge, new Date(), claim.attempts).then((first) => {
+    if (!first) (deps.log ?? silentLog).warn({ workspaceId: ws.id, key: now.nudge.key }, 'nudge delivered by two workers (a claim was taken over while its holder was still alive)');
+  });
+  return { kind: 'done', outcome: 'delivered', recorded };
 }
 
 /** Another worker holds a fresh claim: the job comes back when that claim would have gone stale. */
@@ -139,23 +149,44 @@ async function processSingle(deps: NudgeWorkerDeps, job: Job<NudgeJobData>, data
   const ws = await deps.lookups.workspace(data.ws);
   const attempt: Attempt = ws ? await deliverOne(deps, ws, await current(deps, ws, data.key)) : { kind: 'done', outcome: 'gone' };
   if (attempt.kind === 'busy') return comeBackAt(job, token, attempt.retryAt);
+  await attempt.recorded;
   await deps.onNudge?.(attempt.outcome, data.key, data.ws);
   return attempt.outcome;
 }
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /**
- * Delivers every nudge the workspace owes at the slot's instant, as its records stand now,
- * several at once. One that fails is retried with the job, after the others are delivered:
- * on the retry those are settled, so only what failed goes again.
+ * Delivers every nudge the workspace owes at the slot's instant, as its records stand then,
+ * several at once. A slot starts a little before its instant (slotLeadMs): it reads the
+ * workspace's records meanwhile and waits, then works out what is owed from them again
+ * (from memory, unless a record changed). One that fails is retried with the job, after
+ * the others are delivered: on the retry those are settled, so only what failed goes again.
  */
 async function processSlot(deps: NudgeWorkerDeps, job: Job<NudgeJobData>, data: SlotNudgeData, token?: string): Promise<NudgeOutcome> {
+  const at = new Date(data.at);
+  const lead = deps.slotLeadMs ?? 3_000;
+  const early = typeof data.runAt === 'number' ? data.runAt - Date.now() : 0;
+  if (early > lead + 1_000) {
+    // Started far too soon (the scheduler's clock and this one disagree): back to wait.
+    await job.moveToDelayed(data.runAt as number - lead, token);
+    throw new DelayedError();
+  }
+  if (early > 0) {
+    const ws = await deps.lookups.workspace(data.ws);
+    if (ws) await deps.lookups.dueAt(ws, at);
+    const left = (data.runAt as number) - Date.now();
+    if (left > 0) await sleep(left);
+  }
   const ws = await deps.lookups.workspace(data.ws);
   if (!ws) return 'gone';
-  const { due, tasks } = await deps.lookups.dueAt(ws, new Date(data.at));
+  const { due, tasks } = await deps.lookups.dueAt(ws, at);
   if (due.length === 0) return 'stale';
   let error: unknown;
   let retryAt: Date | undefined;
   const delivered: string[] = [];
+  // Ledger records still being written, so the next nudge need not wait for the last one's.
+  const writes: Promise<void>[] = [];
   let next = 0;
   const run = async (): Promise<void> => {
     while (next < due.length) {
@@ -168,14 +199,22 @@ async function processSlot(deps: NudgeWorkerDeps, job: Job<NudgeJobData>, data: 
           if (!retryAt || attempt.retryAt > retryAt) retryAt = attempt.retryAt;
           continue;
         }
-        if (attempt.outcome === 'delivered') delivered.push(key);
-        await deps.onNudge?.(attempt.outcome, key, ws.id);
+        const told = async (): Promise<void> => {
+          if (attempt.outcome === 'delivered') delivered.push(key);
+          await deps.onNudge?.(attempt.outcome, key, ws.id);
+        };
+        if (attempt.recorded) {
+          writes.push(attempt.recorded.then(told).catch((err: unknown) => {
+            error ??= err;
+          }));
+        } else await told();
       } catch (err) {
         error ??= err;
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(SLOT_PARALLEL, due.length) }, run));
+  await Promise.all(writes);
   // The slot may run again soon (a retry, a nudge still claimed elsewhere): what it delivered
   // is then finished at once, instead of waiting out its claims.
   await deps.ledger.closeClaims(ws.id, delivered);

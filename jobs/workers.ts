@@ -49,6 +49,8 @@ export interface WorkerDeps {
   claimTtlMs?: number;
   /** See BullSchedulerOptions.slotAheadMs. @defaultValue 5000 */
   slotAheadMs?: number;
+  /** See BullSchedulerOptions.slotLeadMs. @defaultValue 3000 */
+  slotLeadMs?: number;
   /** How long workspace settings are reused between nudges. @defaultValue 1000 */
   settingsTtlMs?: number;
   /** On close, how long in-flight jobs may take before they are handed back. @defaultValue 10000 */
@@ -82,6 +84,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     store: deps.store, redisUrl: deps.redisUrl, prefix: deps.prefix, clock, log, timeScale: deps.timeScale ?? 1,
     claimTtlMs: deps.claimTtlMs ?? 2 * lockDuration,
     ...(deps.slotAheadMs !== undefined ? { slotAheadMs: deps.slotAheadMs } : {}),
+    ...(deps.slotLeadMs !== undefined ? { slotLeadMs: deps.slotLeadMs } : {}),
   });
   // Claims are many small commands from concurrent jobs: sent together, a tick's worth at a time.
   const connections: Redis[] = [workerRedis(deps.redisUrl), workerRedis(deps.redisUrl), workerRedis(deps.redisUrl), workerRedis(deps.redisUrl, { enableAutoPipelining: true })];
@@ -100,7 +103,11 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     // A job whose process died is put back this many times before it counts as failed.
     maxStalledCount: 5,
   };
-  const deliver = nudgeProcessor({ notifier: deps.notifier, ledger, lookups, log, ...(deps.onNudge ? { onNudge: deps.onNudge } : {}) });
+  const deliver = nudgeProcessor({
+    notifier: deps.notifier, ledger, lookups, log,
+    ...(deps.slotLeadMs !== undefined ? { slotLeadMs: deps.slotLeadMs } : {}),
+    ...(deps.onNudge ? { onNudge: deps.onNudge } : {}),
+  });
   const nudges = new Worker<NudgeJobData, NudgeOutcome>(NUDGE_QUEUE, deliver, { ...common, connection: nudgeConn, concurrency: deps.concurrency ?? 50 });
   nudges.on('failed', (job: Job<NudgeJobData> | undefined, err) => log.warn({ err, job: job?.id, workspaceId: job?.data.ws, attempts: job?.attemptsMade }, 'nudge delivery failed'));
   nudges.on('error', (err) => log.error({ err }, 'nudge worker error'));

@@ -42,6 +42,12 @@ export interface BullSchedulerOptions {
    * or late, gets a job of its own (see slotInto). @defaultValue 5000
    */
   slotAheadMs?: number;
+  /**
+   * A slot job starts this long (real time) before its instant: the worker reads the
+   * workspace's records then, while nothing is due, and waits for the instant, so its
+   * nudges leave on time even when those reads are slow. @defaultValue 3000
+   */
+  slotLeadMs?: number;
 }
 
 class Timeout extends Error {
@@ -70,6 +76,7 @@ export class BullScheduler implements Scheduler {
   private readonly timeoutMs: number;
   private readonly prefix: string;
   private readonly slotAheadMs: number;
+  private readonly slotLeadMs: number;
 
   constructor(private readonly opts: BullSchedulerOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -78,6 +85,7 @@ export class BullScheduler implements Scheduler {
     this.timeoutMs = opts.commandTimeoutMs ?? 1_500;
     this.prefix = opts.prefix;
     this.slotAheadMs = opts.slotAheadMs ?? 5_000;
+    this.slotLeadMs = Math.max(0, opts.slotLeadMs ?? 3_000);
     this.redis = producerRedis(opts.redisUrl, this.timeoutMs);
     // The scheduler settles nudges it will not queue; marking them done in Redis too lets a
     // job queued earlier for one end at once.
@@ -224,11 +232,15 @@ export class BullScheduler implements Scheduler {
       return n === 0;
     });
     if (missing.length === 0) return 0;
-    await within(this.queue.addBulk(missing.map(([id, at]) => ({
-      name: 'slot',
-      data: { ws: workspaceId, at: at.toISOString() },
-      opts: { ...NUDGE_JOB_OPTIONS, jobId: id, delay: this.delayOf({ dueAt: at }, now) },
-    }))), limitMs * 2);
+    const real = Date.now();
+    await within(this.queue.addBulk(missing.map(([id, at]) => {
+      const delay = this.delayOf({ dueAt: at }, now);
+      return {
+        name: 'slot',
+        data: { ws: workspaceId, at: at.toISOString(), runAt: real + delay },
+        opts: { ...NUDGE_JOB_OPTIONS, jobId: id, delay: Math.max(0, delay - this.slotLeadMs) },
+      };
+    })), limitMs * 2);
     return missing.length;
   }
 

@@ -30,6 +30,11 @@ export interface SlotNudgeData {
   ws: string;
   /** The instant (ISO). */
   at: string;
+  /**
+   * When the instant falls in real time (epoch ms), as the scheduler worked it out: the job
+   * starts a little before (slotLeadMs) to read what it needs, and waits until then.
+   */
+  runAt?: number;
 }
 
 export type NudgeJobData = SingleNudgeData | SlotNudgeData;

@@ -67,8 +67,9 @@ describe('nudge delivery', () => {
   });
 
   it('delivers every nudge of a slot once, however often it is queued, and retries only a send that failed', async () => {
-    // Every nudge is at least 0.1 s away (an hour is 18 ms), so each goes in its instant's slot job.
-    world = await createWorld(import.meta.url, { now: NOW, redisUrl: redisUrl(), timeScale: 5e-6, slotAheadMs: 100 });
+    // Every nudge is at least 0.1 s away (an hour is 18 ms), so each goes in its instant's slot
+    // job, which waits in the delayed set until its instant (no lead).
+    world = await createWorld(import.meta.url, { now: NOW, redisUrl: redisUrl(), timeScale: 5e-6, slotAheadMs: 100, slotLeadMs: 0 });
     const s = await seedWorkspace(world.store, { submission: SUBMISSION });
     for (const title of ['Pricing', 'Social value', 'Policies']) {
       expect((await world.say(s.ws, 'amara', `task add ${s.consortium.ref} "${title}" due 20/01/2027`)).outcome).toBe('ok');
@@ -95,6 +96,32 @@ describe('nudge delivery', () => {
     expect(ledger.get('remind:K-2:1:d0')?.attempts).toBe(2);
     expect(ledger.get('remind:K-3:1:d0')?.attempts).toBe(1);
     expect(w.notifier.failOnce.size).toBe(0);
+  });
+
+  it('starts a slot before its instant and sends at the instant what is owed then, not what was', async () => {
+    // An hour is 18 ms: the task's reminder 3 working days before (Tue 26 Jan, 09:00) is
+    // about 3.5 s away, and its slot starts 1.5 s before that.
+    world = await createWorld(import.meta.url, { now: NOW, redisUrl: redisUrl(), timeScale: 5e-6, slotAheadMs: 100, slotLeadMs: 1_500 });
+    const s = await seedWorkspace(world.store, { submission: SUBMISSION });
+    expect((await world.say(s.ws, 'amara', `task add ${s.consortium.ref} "Pricing" due 29/01/2027`)).outcome).toBe('ok');
+    const w = world;
+    const instant = '2027-01-26T09:00:00.000Z';
+    const slot = (await w.scheduler.queue.getDelayed(0, 100)).find((j) => isSlotJob(j.data) && j.data.at === instant);
+    const runAt = slot && isSlotJob(slot.data) ? slot.data.runAt : undefined;
+    expect(typeof runAt).toBe('number');
+    await eventually('the slot starts', async () => (await w.scheduler.queue.getActive()).some((j) => j.id === slot?.id), 5_000);
+    const startedAt = Date.now();
+    expect(startedAt).toBeLessThan(runAt as number);
+    // While it waits for its instant: one task is finished, another added with a nudge then.
+    expect((await w.say(s.ws, 'amara', 'task done K-1')).outcome).toBe('ok');
+    expect((await w.say(s.ws, 'amara', `task add ${s.consortium.ref} "Social value" due 29/01/2027`)).outcome).toBe('ok');
+    expect(Date.now()).toBeLessThan(runAt as number);
+    await eventually('the new task\'s reminder arrives', () => w.notifier.keys().includes('remind:K-2:1:d3'), 5_000);
+    await sleep(300);
+    const sent = w.notifier.delivered.find((d) => d.key === 'remind:K-2:1:d3');
+    expect(sent?.at).toBeGreaterThanOrEqual(runAt as number);
+    expect(w.notifier.keys()).not.toContain('remind:K-1:1:d3');
+    expect(count(w.notifier.keys(), 'remind:K-2:1:d3')).toBe(1);
   });
 
   it('shares the work between several workers on one Redis, each nudge delivered once', async () => {
