@@ -30,13 +30,17 @@ export interface NudgeWorkerDeps {
   onNudge?: (outcome: NudgeOutcome, key: string, workspaceId: string) => void | Promise<void>;
   /**
    * How long before its instant a slot job is meant to start (see BullSchedulerOptions.slotLeadMs):
-   * one that starts much earlier goes back to wait. @defaultValue 3000
+   * one that starts much earlier goes back to wait. @defaultValue 5000
    */
   slotLeadMs?: number;
 }
 
-/** Nudges of one slot job delivered at once: enough to hide round trips, few enough to share the process. */
-const SLOT_PARALLEL = 200;
+/**
+ * Nudges of one slot job delivered at once: a morning's worth in one or two rounds, whose
+ * claims go to Redis together (see NudgeClaims); each round waits on the slowest claim and
+ * send, so fewer rounds is what keeps a big slot's last nudge near its instant.
+ */
+const SLOT_PARALLEL = 500;
 
 /** A nudge as it stands now in MongoDB: what to say and to whom. */
 interface Current {
@@ -165,7 +169,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 async function processSlot(deps: NudgeWorkerDeps, job: Job<NudgeJobData>, data: SlotNudgeData, token?: string): Promise<NudgeOutcome> {
   const at = new Date(data.at);
-  const lead = deps.slotLeadMs ?? 3_000;
+  const lead = deps.slotLeadMs ?? 5_000;
   const early = typeof data.runAt === 'number' ? data.runAt - Date.now() : 0;
   if (early > lead + 1_000) {
     // Started far too soon (the scheduler's clock and this one disagree): back to wait.

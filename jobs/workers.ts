@@ -49,7 +49,7 @@ export interface WorkerDeps {
   claimTtlMs?: number;
   /** See BullSchedulerOptions.slotAheadMs. @defaultValue 5000 */
   slotAheadMs?: number;
-  /** See BullSchedulerOptions.slotLeadMs. @defaultValue 3000 */
+  /** See BullSchedulerOptions.slotLeadMs. @defaultValue 5000 */
   slotLeadMs?: number;
   /** How long workspace settings are reused between nudges. @defaultValue 1000 */
   settingsTtlMs?: number;

@@ -45,7 +45,7 @@ export interface BullSchedulerOptions {
   /**
    * A slot job starts this long (real time) before its instant: the worker reads the
    * workspace's records then, while nothing is due, and waits for the instant, so its
-   * nudges leave on time even when those reads are slow. @defaultValue 3000
+   * nudges leave on time even when those reads are slow. @defaultValue 5000
    */
   slotLeadMs?: number;
 }
@@ -85,7 +85,7 @@ export class BullScheduler implements Scheduler {
     this.timeoutMs = opts.commandTimeoutMs ?? 1_500;
     this.prefix = opts.prefix;
     this.slotAheadMs = opts.slotAheadMs ?? 5_000;
-    this.slotLeadMs = Math.max(0, opts.slotLeadMs ?? 3_000);
+    this.slotLeadMs = Math.max(0, opts.slotLeadMs ?? 5_000);
     this.redis = producerRedis(opts.redisUrl, this.timeoutMs);
     // The scheduler settles nudges it will not queue; marking them done in Redis too lets a
     // job queued earlier for one end at once.
