@@ -52,8 +52,12 @@ interface Batch<V> {
 
 interface Entry {
   token: string;
+  /** When its read started. */
+  readAt: number;
   /** When the copy goes, whatever the token: between 3/4 and all of the maximum age after its read. */
   expires: number;
+  /** A read of the same query started before this copy goes (see through), until it replaces it. */
+  next?: Promise<unknown>;
   value: Promise<unknown>;
   /** The value once it has arrived, for a writer that patches it. */
   settled?: { value: unknown };
@@ -159,6 +163,26 @@ export class ReadCache {
   }
 
   /**
+   * A copy in use past half its maximum age is read again while it is still served, and the
+   * new copy takes its place when it arrives: a busy query (a worker's lists at 09:00) then
+   * never waits for its copy to expire, and a slow database costs nobody a wait. The new
+   * read is tagged with the tokens as they were before it started, as any read is.
+   */
+  private readAhead<V>(key: string, hit: Entry, token: string, make: () => Promise<V>, now: number): void {
+    const value = make();
+    hit.next = value;
+    const entry: Entry = { token, readAt: now, expires: this.expiry(now), value };
+    value.then(
+      () => {
+        if (this.entries.get(key) === hit) this.keep(key, entry);
+      },
+      () => {
+        if (this.entries.get(key) === hit) delete hit.next;
+      },
+    );
+  }
+
+  /**
    * The copy under `key` if its tokens are current, else a new one made by `make` (which
    * starts the read) and remembered under the current tokens. Null when the tokens cannot be
    * known (Redis unreachable): the caller reads the database itself.
@@ -181,12 +205,15 @@ export class ReadCache {
       // Most recently used last, so eviction takes the least recently used.
       this.entries.delete(key);
       this.entries.set(key, hit);
+      if (!hit.next && hit.settled && now - hit.readAt >= this.maxAgeMs / 2) this.readAhead(key, hit, token, make, now);
       return hit.value as Promise<V>;
     }
+    // Gone past its age while the read ahead of it is still out: that read is as new as any.
+    if (hit && hit.token === token && hit.next) return hit.next as Promise<V>;
     this.stats.misses++;
     this.observe(collection, 'miss');
     const value = make();
-    const entry: Entry = { token, expires: this.expiry(now), value };
+    const entry: Entry = { token, readAt: now, expires: this.expiry(now), value };
     this.keep(key, entry);
     value.catch(() => {
       if (this.entries.get(key) === entry) this.remove(key);
@@ -283,7 +310,7 @@ export class ReadCache {
     if (patched === null) return this.board.bump(workspaceId, write);
     const token = await this.board.bumpChecked(workspaceId, write, read, entry.token);
     if (token === null || this.entries.get(key) !== entry) return;
-    this.keep(key, { token, expires: entry.expires, value: Promise.resolve(patched), settled: { value: patched } });
+    this.keep(key, { token, readAt: entry.readAt, expires: entry.expires, value: Promise.resolve(patched), settled: { value: patched } });
   }
 
   /** After a write: copies that depend on these tokens, everywhere, are out of date. */

@@ -225,6 +225,18 @@ describe('read cache', () => {
     expect(await nameOf(store, 'food-bank')).toBe('Changed Behind');
   });
 
+  it('reads a copy in use again once it is past half its maximum age, while serving it, so no reader waits for it to expire', async () => {
+    const [store] = (await processes(1, { cache: { maxAgeMs: 1_000 } })) as [MongoStore];
+    await cachedThenRenamedBehind(store);
+    const misses = store.cache?.stats.misses;
+    await new Promise((r) => setTimeout(r, 600));
+    // Past half its age: served from memory, and read again behind the scenes.
+    expect(await nameOf(store, 'food-bank')).toBe('Food Bank');
+    await waitFor('the copy read ahead', async () => (await nameOf(store, 'food-bank')) === 'Changed Behind', 1_000);
+    // No reader missed: without the read ahead, the first read after the copy expired would have.
+    expect(store.cache?.stats.misses).toBe(misses);
+  });
+
   it('holds at most maxRecords records, dropping the least recently used results first', async () => {
     const [a] = (await processes(1, { cache: { maxRecords: 5 } })) as [MongoStore];
     const orgs = a.scoped(WS).orgs;
