@@ -10,7 +10,7 @@ import type { Consortium, Task, Tender, Workspace } from '../src/core/domain.js'
 import { orgContacts } from '../src/core/nudges/nudge.recipients.js';
 import { SharedIndex } from '../src/core/shared-index.js';
 import { nudgesDueAt, type DueNudge } from '../src/queue/nudge.source.js';
-import type { Store } from '../src/core/ports.js';
+import type { SharedReadOptions, Store } from '../src/core/ports.js';
 
 class TtlCache<V> {
   private readonly entries = new Map<string, { at: number; value: Promise<V> }>();
@@ -102,10 +102,11 @@ export class NudgeLookups {
   /**
    * The workspace's nudges due at `at` with the records they are about, as they stand now
    * (see nudgesDueAt), and its tasks, for the progress line of a countdown. Shared: read only.
+   * `read.freshUntil`: when the records will be wanted again (see SharedReadOptions).
    */
-  async dueAt(ws: Workspace, at: Date): Promise<{ due: readonly DueNudge[]; tasks: readonly Readonly<Task>[] }> {
+  async dueAt(ws: Workspace, at: Date, read: SharedReadOptions = {}): Promise<{ due: readonly DueNudge[]; tasks: readonly Readonly<Task>[] }> {
     const data = this.store.scoped(ws.id);
-    const [tasks, consortia, tenders] = await Promise.all([data.tasks.findShared({}), data.consortia.findShared({}), data.tenders.findShared({})]);
+    const [tasks, consortia, tenders] = await Promise.all([data.tasks.findShared({}, read), data.consortia.findShared({}, read), data.tenders.findShared({}, read)]);
     return { due: nudgesDueAt(ws, { tasks, consortia, tenders }, at), tasks };
   }
 

@@ -30,9 +30,11 @@ export interface NudgeWorkerDeps {
   onNudge?: (outcome: NudgeOutcome, key: string, workspaceId: string) => void | Promise<void>;
   /**
    * How long before its instant a slot job is meant to start (see BullSchedulerOptions.slotLeadMs):
-   * one that starts much earlier goes back to wait. @defaultValue 5000
+   * one that starts much earlier goes back to wait. @defaultValue 10000
    */
   slotLeadMs?: number;
+  /** Aborted when the process starts to close: a slot waiting for its instant goes back to the queue. */
+  closing?: AbortSignal;
 }
 
 /**
@@ -158,7 +160,20 @@ async function processSingle(deps: NudgeWorkerDeps, job: Job<NudgeJobData>, data
   return attempt.outcome;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`; false, at once, if `signal` is aborted first. */
+function pause(ms: number, signal?: AbortSignal): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise<boolean>((resolve) => {
+    const done = (finished: boolean) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', aborted);
+      resolve(finished);
+    };
+    const aborted = () => done(false);
+    const timer = setTimeout(() => done(true), ms);
+    signal?.addEventListener('abort', aborted, { once: true });
+  });
+}
 
 /**
  * Delivers every nudge the workspace owes at the slot's instant, as its records stand then,
@@ -178,9 +193,14 @@ async function processSlot(deps: NudgeWorkerDeps, job: Job<NudgeJobData>, data: 
   }
   if (early > 0) {
     const ws = await deps.lookups.workspace(data.ws);
-    if (ws) await deps.lookups.dueAt(ws, at);
+    // Copies that would be gone by the instant are read again now, so the instant finds them in memory.
+    if (ws) await deps.lookups.dueAt(ws, at, { freshUntil: (data.runAt as number) + 5_000 });
     const left = (data.runAt as number) - Date.now();
-    if (left > 0) await sleep(left);
+    if (left > 0 && !(await pause(left, deps.closing))) {
+      // This process is closing: the slot waits in the queue for its instant, for another worker.
+      await job.moveToDelayed(data.runAt as number, token);
+      throw new DelayedError();
+    }
   }
   const ws = await deps.lookups.workspace(data.ws);
   if (!ws) return 'gone';

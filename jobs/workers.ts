@@ -49,7 +49,7 @@ export interface WorkerDeps {
   claimTtlMs?: number;
   /** See BullSchedulerOptions.slotAheadMs. @defaultValue 5000 */
   slotAheadMs?: number;
-  /** See BullSchedulerOptions.slotLeadMs. @defaultValue 5000 */
+  /** See BullSchedulerOptions.slotLeadMs. @defaultValue 10000 */
   slotLeadMs?: number;
   /** How long workspace settings are reused between nudges. @defaultValue 1000 */
   settingsTtlMs?: number;
@@ -103,8 +103,9 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     // A job whose process died is put back this many times before it counts as failed.
     maxStalledCount: 5,
   };
+  const closing = new AbortController();
   const deliver = nudgeProcessor({
-    notifier: deps.notifier, ledger, lookups, log,
+    notifier: deps.notifier, ledger, lookups, log, closing: closing.signal,
     ...(deps.slotLeadMs !== undefined ? { slotLeadMs: deps.slotLeadMs } : {}),
     ...(deps.onNudge ? { onNudge: deps.onNudge } : {}),
   });
@@ -148,6 +149,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     close() {
       closed ??= (async () => {
         clearInterval(watchdog);
+        closing.abort();
         const grace = deps.shutdownGraceMs ?? 10_000;
         // close() lets in-flight jobs finish. Past the grace period they are abandoned: the
         // connections drop, their locks stop being renewed, and when the locks expire the jobs

@@ -38,6 +38,14 @@ export interface ArrayEdits {
   unset?: string[];
 }
 
+export interface SharedReadOptions {
+  /**
+   * When (epoch ms) the reader will need these records again: a copy held in memory that
+   * would be gone by then is read again now, while it is still served (see ReadCache).
+   */
+  freshUntil?: number;
+}
+
 /** A collection already scoped to one workspace: reads and writes cannot leave it. */
 export interface Collection<T> {
   findOne(filter: Filter<T>): Promise<T | null>;
@@ -46,7 +54,7 @@ export interface Collection<T> {
    * Like `find`, but the records may be shared with other callers (served from memory
    * without a copy): for readers of many records that never change what they are given.
    */
-  findShared(filter: Filter<T>): Promise<readonly Readonly<T>[]>;
+  findShared(filter: Filter<T>, opts?: SharedReadOptions): Promise<readonly Readonly<T>[]>;
   count(filter: Filter<T>): Promise<number>;
   insert(doc: Omit<T, 'workspaceId'>): Promise<WriteResult<T>>;
   /** Updates the first match and returns it as it is afterwards (null when nothing matched). */

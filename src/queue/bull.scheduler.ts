@@ -45,7 +45,7 @@ export interface BullSchedulerOptions {
   /**
    * A slot job starts this long (real time) before its instant: the worker reads the
    * workspace's records then, while nothing is due, and waits for the instant, so its
-   * nudges leave on time even when those reads are slow. @defaultValue 5000
+   * nudges leave on time even when those reads are slow. @defaultValue 10000
    */
   slotLeadMs?: number;
 }

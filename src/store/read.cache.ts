@@ -8,7 +8,7 @@
  * collection replaces the token once the database has it, so the next read anywhere goes
  * to the database. Callers always get their own copy of what is cached.
  */
-import type { Collection, Filter, FindOptions, WriteResult, ArrayEdits } from '../core/ports.js';
+import type { Collection, Filter, FindOptions, SharedReadOptions, WriteResult, ArrayEdits } from '../core/ports.js';
 import type { RevisionBoard } from './revisions.js';
 
 export interface ReadCacheOptions {
@@ -163,10 +163,11 @@ export class ReadCache {
   }
 
   /**
-   * A copy in use past half its maximum age is read again while it is still served, and the
-   * new copy takes its place when it arrives: a busy query (a worker's lists at 09:00) then
-   * never waits for its copy to expire, and a slow database costs nobody a wait. The new
-   * read is tagged with the tokens as they were before it started, as any read is.
+   * A copy that a reader needs to last longer than it will (a slot job reading ahead of its
+   * instant, see ReadOptions.freshUntil) is read again while it is still served, and the new
+   * copy takes its place when it arrives, so the reader finds it in memory then instead of
+   * waiting on the database. The new read is tagged with the tokens as they were before it
+   * started, as any read is.
    */
   private readAhead<V>(key: string, hit: Entry, token: string, make: () => Promise<V>, now: number): void {
     const value = make();
@@ -187,7 +188,7 @@ export class ReadCache {
    * starts the read) and remembered under the current tokens. Null when the tokens cannot be
    * known (Redis unreachable): the caller reads the database itself.
    */
-  private async through<V>(workspaceId: string, names: readonly string[], query: string, make: () => Promise<V>): Promise<Promise<V> | null> {
+  private async through<V>(workspaceId: string, names: readonly string[], query: string, make: () => Promise<V>, freshUntil?: number): Promise<Promise<V> | null> {
     const collection = collectionOf(names);
     const key = entryKey(workspaceId, names, query);
     const tokens = await this.board.tokens(workspaceId, names);
@@ -205,7 +206,7 @@ export class ReadCache {
       // Most recently used last, so eviction takes the least recently used.
       this.entries.delete(key);
       this.entries.set(key, hit);
-      if (!hit.next && hit.settled && now - hit.readAt >= this.maxAgeMs / 2) this.readAhead(key, hit, token, make, now);
+      if (freshUntil !== undefined && hit.expires < freshUntil && !hit.next && hit.settled) this.readAhead(key, hit, token, make, now);
       return hit.value as Promise<V>;
     }
     // Gone past its age while the read ahead of it is still out: that read is as new as any.
@@ -225,14 +226,14 @@ export class ReadCache {
    * The value of `load()` for this query, shared with other callers while the collection's
    * token is unchanged. The result is shared: callers must copy it before handing it on.
    */
-  async read<V>(workspaceId: string, names: readonly string[], query: string, load: () => Promise<V>): Promise<V> {
+  async read<V>(workspaceId: string, names: readonly string[], query: string, load: () => Promise<V>, freshUntil?: number): Promise<V> {
     if (query.length > MAX_KEY) {
       this.stats.bypassed++;
       this.observe(collectionOf(names), 'bypass');
       return load();
     }
     // A real promise, awaited by every sharer (a mongoose query is a thenable that runs once).
-    const shared = await this.through(workspaceId, names, query, () => Promise.resolve().then(load));
+    const shared = await this.through(workspaceId, names, query, () => Promise.resolve().then(load), freshUntil);
     return shared ?? load();
   }
 
@@ -245,7 +246,7 @@ export class ReadCache {
    * tenders) then costs a few queries, where a database that scans for any filter would
    * otherwise scan once per read; the busier the database, the more each query carries.
    */
-  async readGrouped<V>(group: ReadGroup, names: readonly string[], shape: string, loadMany: (groups: ReadGroup[]) => Promise<Map<string, V>>, empty: V): Promise<V> {
+  async readGrouped<V>(group: ReadGroup, names: readonly string[], shape: string, loadMany: (groups: ReadGroup[]) => Promise<Map<string, V>>, empty: V, freshUntil?: number): Promise<V> {
     const shared = await this.through(group.workspaceId, names, shape, () => {
       const batchKey = `${collectionOf(names)}\u0000${shape.replace(/"[^"]*"\s*:\s*"[^"]*"/g, '')}\u0000${group.value === undefined ? 'whole' : 'part'}`;
       let batch = this.batches.get(batchKey) as Batch<V> | undefined;
@@ -267,7 +268,7 @@ export class ReadCache {
         this.schedule(batch as Batch<unknown>);
       }
       return waiter.value;
-    });
+    }, freshUntil);
     return shared ?? ((await loadMany([group])).get(groupKey(group)) ?? empty);
   }
 
@@ -377,12 +378,12 @@ export class CachedCollection<T> implements Collection<T> {
    * filter naming only the partition field): such reads are gathered across workspaces and
    * partitions (see ReadCache.readGrouped).
    */
-  private grouped(filter: object, opts: FindOptions = {}): Promise<T[]> | null {
+  private grouped(filter: object, opts: FindOptions = {}, freshUntil?: number): Promise<T[]> | null {
     if (!this.loadGroups || opts.sort !== undefined || opts.limit || opts.skip) return null;
     const keys = Object.keys(filter);
-    if (keys.length === 0) return this.cache.readGrouped({ workspaceId: this.workspaceId }, [this.name], describe('find', {}, {}), this.loadGroups, []);
+    if (keys.length === 0) return this.cache.readGrouped({ workspaceId: this.workspaceId }, [this.name], describe('find', {}, {}), this.loadGroups, [], freshUntil);
     const p = this.partition(filter);
-    if (keys.length === 1 && p !== undefined) return this.cache.readGrouped({ workspaceId: this.workspaceId, value: p }, this.readTokens(filter), describe('find', filter, {}), this.loadGroups, []);
+    if (keys.length === 1 && p !== undefined) return this.cache.readGrouped({ workspaceId: this.workspaceId, value: p }, this.readTokens(filter), describe('find', filter, {}), this.loadGroups, [], freshUntil);
     return null;
   }
 
@@ -398,8 +399,8 @@ export class CachedCollection<T> implements Collection<T> {
     return p === undefined ? [this.name] : [`${this.name}/${p}`, `${this.name}/*`];
   }
 
-  private read<V>(query: string, filter: unknown, load: () => Promise<V>): Promise<V> {
-    return this.cache.read(this.workspaceId, this.readTokens(filter), query, load);
+  private read<V>(query: string, filter: unknown, load: () => Promise<V>, freshUntil?: number): Promise<V> {
+    return this.cache.read(this.workspaceId, this.readTokens(filter), query, load, freshUntil);
   }
 
   async findOne(filter: Filter<T>): Promise<T | null> {
@@ -419,10 +420,10 @@ export class CachedCollection<T> implements Collection<T> {
     return copyData(await this.read(describe('find', filter, opts), filter, () => this.inner.find(filter, opts)));
   }
 
-  findShared(filter: Filter<T>): Promise<readonly T[]> {
-    const grouped = this.grouped(filter);
+  findShared(filter: Filter<T>, opts: SharedReadOptions = {}): Promise<readonly T[]> {
+    const grouped = this.grouped(filter, {}, opts.freshUntil);
     if (grouped) return grouped;
-    return this.read(describe('find', filter, {}), filter, () => this.inner.find(filter, {}));
+    return this.read(describe('find', filter, {}), filter, () => this.inner.find(filter, {}), opts.freshUntil);
   }
 
   count(filter: Filter<T>): Promise<number> {

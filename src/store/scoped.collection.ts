@@ -7,7 +7,7 @@ import mongoose, { type Model } from 'mongoose';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the core's record types are checked at the port; mongoose's generic document types add nothing here
 export type AnyModel = Model<any>;
-import type { ArrayEdits, Collection, Filter, FindOptions, WriteResult } from '../core/ports.js';
+import type { ArrayEdits, Collection, Filter, FindOptions, SharedReadOptions, WriteResult } from '../core/ports.js';
 import type { InsertBatcher } from './insert.batcher.js';
 import { groupKey, type ReadGroup } from './read.cache.js';
 
@@ -127,7 +127,7 @@ export class ScopedCollection<T extends { workspaceId: string }> implements Coll
     return docs.map((d) => stripRecord<T>(d));
   }
 
-  findShared(filter: Filter<T>): Promise<readonly T[]> {
+  findShared(filter: Filter<T>, _opts?: SharedReadOptions): Promise<readonly T[]> {
     return this.find(filter);
   }
 

@@ -225,16 +225,24 @@ describe('read cache', () => {
     expect(await nameOf(store, 'food-bank')).toBe('Changed Behind');
   });
 
-  it('reads a copy in use again once it is past half its maximum age, while serving it, so no reader waits for it to expire', async () => {
+  it('reads again, while serving it, a copy a reader needs to last longer than it will, so that reader does not wait for it later', async () => {
     const [store] = (await processes(1, { cache: { maxAgeMs: 1_000 } })) as [MongoStore];
-    await cachedThenRenamedBehind(store);
+    const names = async (freshUntil?: number) => (await store.scoped(WS).orgs.findShared({}, freshUntil === undefined ? {} : { freshUntil })).map((o) => o.name);
+    await store.scoped(WS).orgs.insert(org('food-bank', 'Food Bank'));
+    expect(await names()).toEqual(['Food Bank']);
+    await renameBehindTheCache(store, 'food-bank', 'Changed Behind');
+    expect(await names()).toEqual(['Food Bank']);
     const misses = store.cache?.stats.misses;
-    await new Promise((r) => setTimeout(r, 600));
-    // Past half its age: served from memory, and read again behind the scenes.
-    expect(await nameOf(store, 'food-bank')).toBe('Food Bank');
-    await waitFor('the copy read ahead', async () => (await nameOf(store, 'food-bank')) === 'Changed Behind', 1_000);
+    // Needed again in 2 s, when the copy will be gone: served from memory, and read again behind the scenes.
+    expect(await names(Date.now() + 2_000)).toEqual(['Food Bank']);
+    await waitFor('the copy read ahead', async () => (await names()).includes('Changed Behind'), 1_500);
     // No reader missed: without the read ahead, the first read after the copy expired would have.
     expect(store.cache?.stats.misses).toBe(misses);
+    // A reader who needs it no longer than it lasts reads nothing again.
+    await renameBehindTheCache(store, 'food-bank', 'Changed Again');
+    expect(await names(Date.now() + 10)).toEqual(['Changed Behind']);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await names()).toEqual(['Changed Behind']);
   });
 
   it('holds at most maxRecords records, dropping the least recently used results first', async () => {

@@ -124,6 +124,30 @@ describe('nudge delivery', () => {
     expect(count(w.notifier.keys(), 'remind:K-2:1:d3')).toBe(1);
   });
 
+  it('hands a slot waiting for its instant back to the queue when its process closes, and another worker sends it then', async () => {
+    world = await createWorld(import.meta.url, { now: NOW, redisUrl: redisUrl(), timeScale: 5e-6, slotAheadMs: 100, slotLeadMs: 1_500 });
+    const s = await seedWorkspace(world.store, { submission: SUBMISSION });
+    expect((await world.say(s.ws, 'amara', `task add ${s.consortium.ref} "Pricing" due 29/01/2027`)).outcome).toBe('ok');
+    const w = world;
+    const instant = '2027-01-26T09:00:00.000Z';
+    const slot = (await w.scheduler.queue.getDelayed(0, 100)).find((j) => isSlotJob(j.data) && j.data.at === instant);
+    const runAt = slot && isSlotJob(slot.data) ? (slot.data.runAt as number) : 0;
+    await eventually('the slot starts', async () => (await w.scheduler.queue.getActive()).some((j) => j.id === slot?.id), 5_000);
+    const closing = Date.now();
+    await w.workers?.close();
+    // It did not hold the close up until its instant…
+    expect(Date.now() - closing).toBeLessThan(1_000);
+    expect(Date.now()).toBeLessThan(runAt);
+    expect(await w.scheduler.queue.getJobState(slot?.id as string)).toBe('delayed');
+    expect(w.notifier.keys()).not.toContain('remind:K-1:1:d3');
+    // …and a worker started afterwards sends it at its instant, once.
+    await w.startWorkers();
+    await eventually('the reminder arrives', () => w.notifier.keys().includes('remind:K-1:1:d3'), 5_000);
+    await sleep(300);
+    expect(w.notifier.delivered.find((d) => d.key === 'remind:K-1:1:d3')?.at).toBeGreaterThanOrEqual(runAt);
+    expect(count(w.notifier.keys(), 'remind:K-1:1:d3')).toBe(1);
+  });
+
   it('shares the work between several workers on one Redis, each nudge delivered once', async () => {
     const byWorker: Record<string, number> = { a: 0, b: 0 };
     world = await createWorld(import.meta.url, { now: NOW, redisUrl: redisUrl(), timeScale: 1e-9, workers: { onNudge: () => void (byWorker.a = (byWorker.a ?? 0) + 1) } });
