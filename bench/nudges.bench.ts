@@ -333,8 +333,8 @@ async function main(): Promise<void> {
     }
     const scheduled = performance.now() - t;
     // Nudges due at one instant in a workspace share a slot job; the count shows how many
-    // BullMQ jobs carry them.
-    const queued = await workers.scheduler.queue.getJobs(['delayed', 'waiting', 'prioritized']);
+    // BullMQ jobs carry them (those due within slotLeadMs have already started, and wait).
+    const queued = await workers.scheduler.queue.getJobs(['delayed', 'waiting', 'prioritized', 'active']);
     const slotJobs = queued.filter((j) => isSlotJob(j.data)).length;
     say(`Scheduled in ${secs(scheduled)} (${Math.round(expected.size / (scheduled / 1000)).toLocaleString('en-GB')} nudges/s)${scheduled > lead ? ' — longer than the lead time, so the first nudges were queued late' : ''}: ${queued.length.toLocaleString('en-GB')} BullMQ jobs, ${slotJobs.toLocaleString('en-GB')} of them slot jobs (one per instant a workspace owes nudges at, ${Math.round(expected.size / Math.max(1, queued.length))} nudges a job on average).`);
 

@@ -184,7 +184,7 @@ function pause(ms: number, signal?: AbortSignal): Promise<boolean> {
  */
 async function processSlot(deps: NudgeWorkerDeps, job: Job<NudgeJobData>, data: SlotNudgeData, token?: string): Promise<NudgeOutcome> {
   const at = new Date(data.at);
-  const lead = deps.slotLeadMs ?? 5_000;
+  const lead = deps.slotLeadMs ?? 10_000;
   const early = typeof data.runAt === 'number' ? data.runAt - Date.now() : 0;
   if (early > lead + 1_000) {
     // Started far too soon (the scheduler's clock and this one disagree): back to wait.

@@ -85,7 +85,7 @@ export class BullScheduler implements Scheduler {
     this.timeoutMs = opts.commandTimeoutMs ?? 1_500;
     this.prefix = opts.prefix;
     this.slotAheadMs = opts.slotAheadMs ?? 5_000;
-    this.slotLeadMs = Math.max(0, opts.slotLeadMs ?? 5_000);
+    this.slotLeadMs = Math.max(0, opts.slotLeadMs ?? 10_000);
     this.redis = producerRedis(opts.redisUrl, this.timeoutMs);
     // The scheduler settles nudges it will not queue; marking them done in Redis too lets a
     // job queued earlier for one end at once.
