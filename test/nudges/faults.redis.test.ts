@@ -34,8 +34,9 @@ describe.runIf(redisServerAvailable())('Redis losing the schedule', () => {
     redis = await startPrivateRedis();
     // Monday 21 December 2026; every nudge below falls 5 to 8 s away at this scale, leaving
     // time to schedule, flush and sweep before the first.
-    // All are queued in slot jobs, one for each instant the workspace owes nudges at.
-    world = await createWorld(import.meta.url, { now: new Date('2026-12-21T08:00:00Z'), redisUrl: redis.url, timeScale: 1.75e-6, slotAheadMs: 1_000, workers: { watchdogMs: 300 } });
+    // All are queued in slot jobs, one for each instant the workspace owes nudges at, which
+    // wait in the delayed set until then (no lead: none has started when Redis is flushed).
+    world = await createWorld(import.meta.url, { now: new Date('2026-12-21T08:00:00Z'), redisUrl: redis.url, timeScale: 1.75e-6, slotAheadMs: 1_000, slotLeadMs: 0, workers: { watchdogMs: 300 } });
     const s = await seedWorkspace(world.store, { submission: new Date('2027-02-12T12:00:00Z'), conversationId: 'CH-1' });
     for (const due of ['05/02/2027', '04/02/2027', '03/02/2027']) await world.say(s.ws, 'amara', `task add ${s.consortium.ref} "Task due ${due}" due ${due} owner food-bank`);
     await world.scheduler.consortiumChanged(s.ws, s.consortium.ref);
