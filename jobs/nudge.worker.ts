@@ -6,6 +6,7 @@
  * src/queue/nudge.ledger.ts) turns retries, stalled-job recovery and duplicate jobs into
  * a single delivery.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { silentLog, type CoreLog } from '../src/core/context.js';
 import type { Consortium, Task, Tender, Workspace } from '../src/core/domain.js';
@@ -14,7 +15,7 @@ import { parseNudgeKey, type Nudge } from '../src/core/nudges/nudge.policy.js';
 import { recipientId, recipientsFor, type NudgePeople } from '../src/core/nudges/nudge.recipients.js';
 import type { Notifier, Recipient } from '../src/core/ports.js';
 import type { Reply } from '../src/core/reply.js';
-import { isSlotJob, type NudgeJobData, type SingleNudgeData, type SlotNudgeData } from '../src/queue/nudge.jobs.js';
+import { SLOT_LEAD_MS, isSlotJob, type NudgeJobData, type SingleNudgeData, type SlotNudgeData } from '../src/queue/nudge.jobs.js';
 import type { NudgeLedger } from '../src/queue/nudge.ledger.js';
 import { nudgesOfConsortium, nudgesOfSharedTask, type DueNudge } from '../src/queue/nudge.source.js';
 import type { NudgeLookups } from './nudge.lookups.js';
@@ -160,19 +161,28 @@ async function processSingle(deps: NudgeWorkerDeps, job: Job<NudgeJobData>, data
   return attempt.outcome;
 }
 
-/** Waits `ms`; false, at once, if `signal` is aborted first. */
-function pause(ms: number, signal?: AbortSignal): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
-  return new Promise<boolean>((resolve) => {
-    const done = (finished: boolean) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', aborted);
-      resolve(finished);
-    };
-    const aborted = () => done(false);
-    const timer = setTimeout(() => done(true), ms);
-    signal?.addEventListener('abort', aborted, { once: true });
-  });
+/**
+ * For a slot that started before its instant (`runAt`): reads what it will need, then waits
+ * for the instant. Throws DelayedError, having put the job back to wait, when it started far
+ * too soon (the scheduler's clock and this one disagree) or its process starts to close.
+ */
+async function waitForInstant(deps: NudgeWorkerDeps, job: Job<NudgeJobData>, data: SlotNudgeData, runAt: number, token?: string): Promise<void> {
+  const lead = deps.slotLeadMs ?? SLOT_LEAD_MS;
+  if (runAt - Date.now() > lead + 1_000) {
+    await job.moveToDelayed(runAt - lead, token);
+    throw new DelayedError();
+  }
+  const ws = await deps.lookups.workspace(data.ws);
+  // Copies that would be gone by the instant are read again now, so the instant finds them in memory.
+  if (ws) await deps.lookups.dueAt(ws, new Date(data.at), { freshUntil: runAt + 5_000 });
+  const left = runAt - Date.now();
+  if (left <= 0) return;
+  const waited = await delay(left, true, deps.closing ? { signal: deps.closing } : {}).catch(() => false);
+  if (!waited) {
+    // This process is closing: the slot waits in the queue for its instant, for another worker.
+    await job.moveToDelayed(runAt, token);
+    throw new DelayedError();
+  }
 }
 
 /**
@@ -183,28 +193,10 @@ function pause(ms: number, signal?: AbortSignal): Promise<boolean> {
  * the others are delivered: on the retry those are settled, so only what failed goes again.
  */
 async function processSlot(deps: NudgeWorkerDeps, job: Job<NudgeJobData>, data: SlotNudgeData, token?: string): Promise<NudgeOutcome> {
-  const at = new Date(data.at);
-  const lead = deps.slotLeadMs ?? 10_000;
-  const early = typeof data.runAt === 'number' ? data.runAt - Date.now() : 0;
-  if (early > lead + 1_000) {
-    // Started far too soon (the scheduler's clock and this one disagree): back to wait.
-    await job.moveToDelayed(data.runAt as number - lead, token);
-    throw new DelayedError();
-  }
-  if (early > 0) {
-    const ws = await deps.lookups.workspace(data.ws);
-    // Copies that would be gone by the instant are read again now, so the instant finds them in memory.
-    if (ws) await deps.lookups.dueAt(ws, at, { freshUntil: (data.runAt as number) + 5_000 });
-    const left = (data.runAt as number) - Date.now();
-    if (left > 0 && !(await pause(left, deps.closing))) {
-      // This process is closing: the slot waits in the queue for its instant, for another worker.
-      await job.moveToDelayed(data.runAt as number, token);
-      throw new DelayedError();
-    }
-  }
+  if (data.runAt !== undefined && data.runAt > Date.now()) await waitForInstant(deps, job, data, data.runAt, token);
   const ws = await deps.lookups.workspace(data.ws);
   if (!ws) return 'gone';
-  const { due, tasks } = await deps.lookups.dueAt(ws, at);
+  const { due, tasks } = await deps.lookups.dueAt(ws, new Date(data.at));
   if (due.length === 0) return 'stale';
   let error: unknown;
   let retryAt: Date | undefined;

@@ -12,7 +12,7 @@ import { silentLog, type CoreLog } from '../core/context.js';
 import type { Workspace } from '../core/domain.js';
 import { selectPending, type Nudge } from '../core/nudges/nudge.policy.js';
 import { systemClock, type Clock, type Scheduler, type Store } from '../core/ports.js';
-import { NUDGE_JOB_OPTIONS, NUDGE_QUEUE, isSlotJob, nudgeJobId, nudgeSlotJobId, producerRedis, type NudgeJobData, type SingleNudgeData } from './nudge.jobs.js';
+import { NUDGE_JOB_OPTIONS, NUDGE_QUEUE, SLOT_LEAD_MS, isSlotJob, nudgeJobId, nudgeSlotJobId, producerRedis, type NudgeJobData, type SingleNudgeData } from './nudge.jobs.js';
 import { NudgeClaims } from './nudge.claims.js';
 import { NudgeLedger, settledSince } from './nudge.ledger.js';
 import { loadConsortiumNudges, loadTaskNudges, loadWorkspaceNudges } from './nudge.source.js';
@@ -85,7 +85,7 @@ export class BullScheduler implements Scheduler {
     this.timeoutMs = opts.commandTimeoutMs ?? 1_500;
     this.prefix = opts.prefix;
     this.slotAheadMs = opts.slotAheadMs ?? 5_000;
-    this.slotLeadMs = Math.max(0, opts.slotLeadMs ?? 10_000);
+    this.slotLeadMs = Math.max(0, opts.slotLeadMs ?? SLOT_LEAD_MS);
     this.redis = producerRedis(opts.redisUrl, this.timeoutMs);
     // The scheduler settles nudges it will not queue; marking them done in Redis too lets a
     // job queued earlier for one end at once.

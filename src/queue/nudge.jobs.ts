@@ -39,6 +39,12 @@ export interface SlotNudgeData {
 
 export type NudgeJobData = SingleNudgeData | SlotNudgeData;
 
+/**
+ * How long before its instant a slot job starts, by default: the scheduler queues it that
+ * much early and the worker sends a slot that starts much earlier back to wait.
+ */
+export const SLOT_LEAD_MS = 10_000;
+
 export function isSlotJob(data: NudgeJobData): data is SlotNudgeData {
   return 'at' in data;
 }

@@ -19,6 +19,22 @@ afterEach(async () => {
 
 const count = (keys: string[], key: string) => keys.filter((k) => k === key).length;
 
+/**
+ * A task due Fri 29 Jan 2027 with its slot for the reminder 3 working days before (Tue 26
+ * Jan, 09:00) started and waiting: an hour is 18 ms, so that instant is about 3.5 s away and
+ * its slot starts 1.5 s before. Returns the slot's job id and the real time it is due.
+ */
+async function slotWaitingForItsInstant(): Promise<{ w: World; s: Awaited<ReturnType<typeof seedWorkspace>>; slotId: string | undefined; runAt: number | undefined }> {
+  world = await createWorld(import.meta.url, { now: NOW, redisUrl: redisUrl(), timeScale: 5e-6, slotAheadMs: 100, slotLeadMs: 1_500 });
+  const w = world;
+  const s = await seedWorkspace(w.store, { submission: SUBMISSION });
+  expect((await w.say(s.ws, 'amara', `task add ${s.consortium.ref} "Pricing" due 29/01/2027`)).outcome).toBe('ok');
+  const slot = (await w.scheduler.queue.getDelayed(0, 100)).find((j) => isSlotJob(j.data) && j.data.at === '2027-01-26T09:00:00.000Z');
+  const runAt = slot && isSlotJob(slot.data) ? slot.data.runAt : undefined;
+  await eventually('the slot starts', async () => (await w.scheduler.queue.getActive()).some((j) => j.id === slot?.id), 5_000);
+  return { w, s, slotId: slot?.id, runAt };
+}
+
 describe('nudge delivery', () => {
   it('delivers a task\'s reminders, overdue nudge and escalation, each once, to the right people', async () => {
     // The escalation (Tue 26 Jan) is 193 hours away: scaled to about 3.5 s.
@@ -99,17 +115,8 @@ describe('nudge delivery', () => {
   });
 
   it('starts a slot before its instant and sends at the instant what is owed then, not what was', async () => {
-    // An hour is 18 ms: the task's reminder 3 working days before (Tue 26 Jan, 09:00) is
-    // about 3.5 s away, and its slot starts 1.5 s before that.
-    world = await createWorld(import.meta.url, { now: NOW, redisUrl: redisUrl(), timeScale: 5e-6, slotAheadMs: 100, slotLeadMs: 1_500 });
-    const s = await seedWorkspace(world.store, { submission: SUBMISSION });
-    expect((await world.say(s.ws, 'amara', `task add ${s.consortium.ref} "Pricing" due 29/01/2027`)).outcome).toBe('ok');
-    const w = world;
-    const instant = '2027-01-26T09:00:00.000Z';
-    const slot = (await w.scheduler.queue.getDelayed(0, 100)).find((j) => isSlotJob(j.data) && j.data.at === instant);
-    const runAt = slot && isSlotJob(slot.data) ? slot.data.runAt : undefined;
+    const { w, s, runAt } = await slotWaitingForItsInstant();
     expect(typeof runAt).toBe('number');
-    await eventually('the slot starts', async () => (await w.scheduler.queue.getActive()).some((j) => j.id === slot?.id), 5_000);
     const startedAt = Date.now();
     expect(startedAt).toBeLessThan(runAt as number);
     // While it waits for its instant: one task is finished, another added with a nudge then.
@@ -125,20 +132,14 @@ describe('nudge delivery', () => {
   });
 
   it('hands a slot waiting for its instant back to the queue when its process closes, and another worker sends it then', async () => {
-    world = await createWorld(import.meta.url, { now: NOW, redisUrl: redisUrl(), timeScale: 5e-6, slotAheadMs: 100, slotLeadMs: 1_500 });
-    const s = await seedWorkspace(world.store, { submission: SUBMISSION });
-    expect((await world.say(s.ws, 'amara', `task add ${s.consortium.ref} "Pricing" due 29/01/2027`)).outcome).toBe('ok');
-    const w = world;
-    const instant = '2027-01-26T09:00:00.000Z';
-    const slot = (await w.scheduler.queue.getDelayed(0, 100)).find((j) => isSlotJob(j.data) && j.data.at === instant);
-    const runAt = slot && isSlotJob(slot.data) ? (slot.data.runAt as number) : 0;
-    await eventually('the slot starts', async () => (await w.scheduler.queue.getActive()).some((j) => j.id === slot?.id), 5_000);
+    const { w, slotId, runAt: due } = await slotWaitingForItsInstant();
+    const runAt = due ?? 0;
     const closing = Date.now();
     await w.workers?.close();
     // It did not hold the close up until its instant…
     expect(Date.now() - closing).toBeLessThan(1_000);
     expect(Date.now()).toBeLessThan(runAt);
-    expect(await w.scheduler.queue.getJobState(slot?.id as string)).toBe('delayed');
+    expect(await w.scheduler.queue.getJobState(slotId as string)).toBe('delayed');
     expect(w.notifier.keys()).not.toContain('remind:K-1:1:d3');
     // …and a worker started afterwards sends it at its instant, once.
     await w.startWorkers();
