@@ -302,11 +302,12 @@ async function main(): Promise<void> {
     say(`Seeded ${(tasksPerWorkspace * opts.workspaces).toLocaleString('en-GB')} tasks in ${secs(performance.now() - t)}.`);
 
     const expected = new Map<string, Nudge>();
-    for (const id of ids) {
+    const owed = await Promise.all(ids.map(async (id) => {
       const ws = await store.workspaces.get(id);
       if (!ws) throw new Error(`workspace ${id} missing`);
-      for (const n of [...(await loadWorkspaceNudges(ws, store.scoped(id))).values()].flat()) expected.set(`${id}|${n.key}`, n);
-    }
+      return { id, nudges: [...(await loadWorkspaceNudges(ws, store.scoped(id))).values()].flat() };
+    }));
+    for (const { id, nudges } of owed) for (const n of nudges) expected.set(`${id}|${n.key}`, n);
     const dues = [...expected.values()].map((n) => n.dueAt.getTime());
     const minDue = Math.min(...dues);
     const maxDue = Math.max(...dues);
@@ -327,10 +328,12 @@ async function main(): Promise<void> {
       ...(opts.withoutLedgerWrite ? { ledgerWriter: discard } : {}),
     });
     t = performance.now();
-    for (const id of ids) {
+    // All workspaces at once, as the sweeper does them: their reads go to the database together.
+    const { scheduler } = workers;
+    await Promise.all(ids.map(async (id) => {
       const ws = await store.workspaces.get(id);
-      if (ws) await workers.scheduler.syncWorkspace(ws);
-    }
+      if (ws) await scheduler.syncWorkspace(ws);
+    }));
     const scheduled = performance.now() - t;
     // Nudges due at one instant in a workspace share a slot job; the count shows how many
     // BullMQ jobs carry them (those due within slotLeadMs have already started, and wait).

@@ -88,7 +88,7 @@ export async function digestOwed(deps: Pick<DigestDeps, 'store' | 'ledger' | 'cl
   const now = deps.clock.now();
   const week = digestWeek(now, workspaceCalendar(ws));
   if (now.getTime() < week.sendAt.getTime()) return null;
-  const consortia = (await deps.store.scoped(ws.id).consortia.find({ state: 'formed' })).filter((c) => c.formedAt && c.formedAt.getTime() < week.sendAt.getTime());
+  const consortia = (await deps.store.scoped(ws.id).consortia.findShared({})).filter((c) => c.state === 'formed' && c.formedAt && c.formedAt.getTime() < week.sendAt.getTime());
   if (consortia.length === 0) return null;
   const settled = await deps.ledger.settledKeys(ws.id, consortia.map((c) => digestKey(c.ref, week)));
   return consortia.some((c) => !settled.has(digestKey(c.ref, week))) ? week.version : null;

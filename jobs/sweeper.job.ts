@@ -8,6 +8,7 @@
 import type { Queue } from 'bullmq';
 import { silentLog, type CoreLog } from '../src/core/context.js';
 import { digestSchedule } from '../src/core/nudges/digest.policy.js';
+import type { Workspace } from '../src/core/domain.js';
 import type { Clock, Store } from '../src/core/ports.js';
 import type { BullScheduler } from '../src/queue/bull.scheduler.js';
 import { SWEEP_SCHEDULER_ID, digestJobId, digestSchedulerId, type MaintenanceJobData } from '../src/queue/nudge.jobs.js';
@@ -43,6 +44,13 @@ async function syncDigestScheduler(deps: SweepDeps, workspaceId: string, wanted:
   });
 }
 
+/**
+ * Workspaces swept at once. Their reads of whole lists go to the database together (see
+ * ReadCache.readGrouped), and a filtered read on FerretDB scans the whole collection, every
+ * workspace's records included: ten at a time cost one scan where one at a time cost ten.
+ */
+const SWEEP_TOGETHER = 10;
+
 /** Sweeps every workspace; returns how many nudge jobs had to be queued again. */
 export async function sweepAll(deps: SweepDeps): Promise<number> {
   const log = deps.log ?? silentLog;
@@ -51,10 +59,11 @@ export async function sweepAll(deps: SweepDeps): Promise<number> {
   let added = 0;
   let failed = 0;
   let lastError: unknown;
-  for (const ws of workspaces) {
+  const sweepOne = async (ws: Workspace): Promise<void> => {
     try {
-      added += await deps.scheduler.syncWorkspace(ws, 'sweep', settled.get(ws.id));
-      const hasConsortia = (await deps.store.scoped(ws.id).consortia.count({ state: 'formed' })) > 0;
+      const queued = await deps.scheduler.syncWorkspace(ws, 'sweep', settled.get(ws.id));
+      added += queued;
+      const hasConsortia = (await deps.store.scoped(ws.id).consortia.findShared({})).some((c) => c.state === 'formed');
       await syncDigestScheduler(deps, ws.id, hasConsortia ? digestSchedule(ws.settings) : null);
       const owed = hasConsortia ? await digestOwed(deps, ws.id) : null;
       if (owed) await deps.maintenance.add('digest', { kind: 'digest', ws: ws.id }, { jobId: digestJobId(ws.id, owed, 'catch-up'), removeOnComplete: true, removeOnFail: true });
@@ -63,7 +72,8 @@ export async function sweepAll(deps: SweepDeps): Promise<number> {
       lastError = err;
       log.warn({ err, workspaceId: ws.id }, 'sweep of a workspace failed; the next sweep will retry it');
     }
-  }
+  };
+  for (let i = 0; i < workspaces.length; i += SWEEP_TOGETHER) await Promise.all(workspaces.slice(i, i + SWEEP_TOGETHER).map(sweepOne));
   if (failed > 0 && failed === workspaces.length) throw new SweepFailed(`sweep failed for all ${failed} workspaces: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
   if (added > 0) log.info({ added, workspaces: workspaces.length }, 'sweeper queued missing nudges');
   return added;
@@ -71,12 +81,14 @@ export async function sweepAll(deps: SweepDeps): Promise<number> {
 
 /**
  * Makes sure the sweeper's own job scheduler exists. True when it had to be created: Redis
- * has lost its data (flushed, or replaced by an empty one), so a sweep is due at once.
+ * has lost its data (flushed, or replaced by an empty one), so a sweep is due at once, which
+ * the caller runs itself. The schedule's first sweep is one period after its creation (a
+ * schedule that repeats runs its first at once otherwise, and would sweep twice).
  */
 export async function ensureSweeper(maintenance: Queue<MaintenanceJobData>, everyMs: number): Promise<boolean> {
   const existing = await maintenance.getJobScheduler(SWEEP_SCHEDULER_ID);
   if (existing && existing.every === everyMs) return false;
-  await maintenance.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: everyMs }, {
+  await maintenance.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: everyMs, startDate: Date.now() + everyMs }, {
     name: 'sweep', data: { kind: 'sweep' }, opts: { removeOnComplete: true, removeOnFail: true },
   });
   return !existing;

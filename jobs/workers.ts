@@ -3,6 +3,7 @@
  * sweeper and the weekly digests). `npm run worker` runs them alone; `npm start` runs
  * them beside the console chat. Any number of processes may run them on one Redis.
  */
+import { setMaxListeners } from 'node:events';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { silentLog, type CoreLog } from '../src/core/context.js';
@@ -104,6 +105,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     maxStalledCount: 5,
   };
   const closing = new AbortController();
+  // Every slot waiting for its instant listens for the close: hundreds may, which is no leak.
+  setMaxListeners(0, closing.signal);
   const deliver = nudgeProcessor({
     notifier: deps.notifier, ledger, lookups, log, closing: closing.signal,
     ...(deps.slotLeadMs !== undefined ? { slotLeadMs: deps.slotLeadMs } : {}),

@@ -127,17 +127,18 @@ export async function loadConsortiumNudges(ws: Workspace, data: WorkspaceData, r
   return { consortium, tender, nudges: nudgesOfConsortium(ws, consortium, tender) };
 }
 
-/** Every nudge a workspace could still owe, grouped by subject: open tasks and formed consortia. */
-export async function loadWorkspaceNudges(ws: Workspace, data: WorkspaceData): Promise<Map<string, Nudge[]>> {
-  const [tasks, consortia] = await Promise.all([
-    data.tasks.find({ status: 'open' }),
-    data.consortia.find({ state: 'formed' }),
-  ]);
-  const tenderRefs = [...new Set(consortia.map((c) => c.tenderRef))];
-  const tenders = tenderRefs.length ? await data.tenders.find({ ref: { in: tenderRefs } }) : [];
+/**
+ * Every nudge a workspace could still owe, grouped by subject: open tasks and formed
+ * consortia. Read from the whole lists the read cache shares, as a slot job reads them: a
+ * sweep of many workspaces at once then costs one query per collection for all of them
+ * (a filtered read costs a scan of the whole collection each on FerretDB), and a task's
+ * nudges are worked out once per record. Shared: read it only.
+ */
+export async function loadWorkspaceNudges(ws: Workspace, data: WorkspaceData): Promise<Map<string, readonly Nudge[]>> {
+  const [tasks, consortia, tenders] = await Promise.all([data.tasks.findShared({}), data.consortia.findShared({}), data.tenders.findShared({})]);
   const byRef = new Map(tenders.map((t) => [t.ref, t]));
-  const out = new Map<string, Nudge[]>();
-  for (const t of tasks) out.set(t.ref, nudgesOfTask(ws, t));
-  for (const c of consortia) out.set(c.ref, nudgesOfConsortium(ws, c, byRef.get(c.tenderRef) ?? null));
+  const out = new Map<string, readonly Nudge[]>();
+  for (const t of tasks) if (t.status === 'open') out.set(t.ref, nudgesOfSharedTask(ws, t));
+  for (const c of consortia) if (c.state === 'formed') out.set(c.ref, nudgesOfConsortium(ws, c, byRef.get(c.tenderRef) ?? null));
   return out;
 }

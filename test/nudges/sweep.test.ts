@@ -1,0 +1,67 @@
+// The sweeper at the scale of many workspaces, on the real FerretDB and Redis: it reads what
+// it needs for several workspaces in one query each (on FerretDB every filtered query scans
+// the whole collection), and its own schedule does not sweep again the moment it is made.
+import { afterEach, describe, expect, it } from 'vitest';
+import { Queue } from 'bullmq';
+import { MAINTENANCE_QUEUE, SWEEP_SCHEDULER_ID } from '../../src/queue/nudge.jobs.js';
+import { loadWorkspaceNudges } from '../../src/queue/nudge.source.js';
+import { redisUrl } from '../helpers/services.js';
+import { seedWorkspace } from './fixtures/seed.js';
+import { createWorld, queuedNudges, sleep, type World } from './fixtures/world.js';
+
+// Monday 14 June 2027, 08:00 in London, before working hours.
+const NOW = new Date('2027-06-14T07:00:00Z');
+const SUBMISSION = new Date('2027-09-01T11:00:00Z');
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+describe('sweeper', () => {
+  it('sweeps six workspaces with one read of the tasks of all of them, and queues every nudge each owes', async () => {
+    world = await createWorld(import.meta.url, { now: NOW, redisUrl: redisUrl(), timeScale: 1e-6, workers: { sweepOnStart: false } });
+    const ids = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6'];
+    for (const ws of ids) {
+      const s = await seedWorkspace(world.store, { ws, submission: SUBMISSION });
+      await world.store.scoped(ws).tasks.insert({ ref: 'K-1', consortiumRef: s.consortium.ref, title: `Pricing for ${ws}`, due: new Date('2027-06-25T16:00:00Z'), owner: { kind: 'user', id: 'amara' }, status: 'open', createdBy: 'coord', version: 1 });
+    }
+    await world.scheduler.queue.obliterate({ force: true });
+    world.store.cache?.clear();
+    const taskQueries: unknown[] = [];
+    world.store.connection.set('debug', (collection: string, method: string, query: unknown) => {
+      if (collection === 'tasks' && method === 'find') taskQueries.push(query);
+    });
+    const added = await world.workers!.sweepNow();
+    world.store.connection.set('debug', false);
+    expect(taskQueries).toHaveLength(1);
+    expect(JSON.stringify(taskQueries[0])).toContain('W6');
+    // Every workspace's task got its reminders back, as many as it owes.
+    expect(added).toBeGreaterThan(0);
+    let owed = 0;
+    for (const ws of ids) owed += ((await loadWorkspaceNudges((await world.store.workspaces.get(ws))!, world.store.scoped(ws))).get('K-1') ?? []).filter((n) => n.dueAt > NOW).length;
+    expect(owed).toBeGreaterThanOrEqual(ids.length * 4);
+    expect((await queuedNudges(world)).filter((n) => n.key.split(':')[1] === 'K-1')).toHaveLength(owed);
+  });
+
+  it('makes its schedule for one period on, so a process told not to sweep as it starts does not (nor one that sweeps itself, twice)', async () => {
+    world = await createWorld(import.meta.url, { now: NOW, redisUrl: redisUrl(), timeScale: 1e-6, workers: false });
+    const s = await seedWorkspace(world.store, { submission: SUBMISSION });
+    await world.store.scoped(s.ws).tasks.insert({ ref: 'K-1', consortiumRef: s.consortium.ref, title: 'Pricing', due: new Date('2027-06-25T16:00:00Z'), owner: { kind: 'user', id: 'amara' }, status: 'open', createdBy: 'coord', version: 1 });
+    const workers = await world.startWorkers({ sweepOnStart: false, sweepEveryMs: 60_000 });
+    const maintenance = new Queue(MAINTENANCE_QUEUE, { connection: { url: redisUrl() }, prefix: world.prefix });
+    try {
+      expect((await maintenance.getJobScheduler(SWEEP_SCHEDULER_ID))?.every).toBe(60_000);
+      await sleep(1_500);
+      // Nothing was swept: the seeded task's nudges are not queued yet.
+      expect(await queuedNudges(world)).toHaveLength(0);
+      const next = (await maintenance.getJobs(['waiting', 'delayed', 'active', 'prioritized'])).filter((j) => j.name === 'sweep');
+      expect(next).toHaveLength(1);
+      expect(next[0]!.timestamp + next[0]!.delay).toBeGreaterThan(Date.now() + 50_000);
+      expect(await workers.sweepNow()).toBeGreaterThan(0);
+    } finally {
+      await maintenance.close();
+    }
+  });
+});
