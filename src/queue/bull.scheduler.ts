@@ -165,11 +165,11 @@ export class BullScheduler implements Scheduler {
       const counts = await Promise.all(picks.slice(i, i + 50).map(async ({ subject, pick }) => {
         if (pick.settle.length) await this.ledger.settle(ws.id, pick.settle, now);
         const single = this.slotInto(ws.id, [...pick.upcoming, ...pick.catchUp], now, slots);
-        return this.reconcile(ws.id, subject, single, now, SWEEP_TIMEOUT_MS);
+        return this.reconcile(ws.id, subject, single, SWEEP_TIMEOUT_MS);
       }));
       added += counts.reduce((a, b) => a + b, 0);
     }
-    return added + (await this.ensureSlots(ws.id, slots, now, SWEEP_TIMEOUT_MS));
+    return added + (await this.ensureSlots(ws.id, slots, SWEEP_TIMEOUT_MS));
   }
 
   /**
@@ -186,8 +186,8 @@ export class BullScheduler implements Scheduler {
     if (pick.settle.length) await this.ledger.settle(ws.id, pick.settle, now);
     const slots = new Map<string, Date>();
     const single = this.slotInto(ws.id, [...pick.upcoming, ...pick.catchUp], now, slots);
-    await this.reconcile(ws.id, subject, single, now, this.timeoutMs);
-    await this.ensureSlots(ws.id, slots, now, this.timeoutMs);
+    await this.reconcile(ws.id, subject, single, this.timeoutMs);
+    await this.ensureSlots(ws.id, slots, this.timeoutMs);
   }
 
   private delayOf(n: Pick<Nudge, 'dueAt'>, now: Date): number {
@@ -219,7 +219,7 @@ export class BullScheduler implements Scheduler {
    * its nudges move, since other subjects' nudges may share it: one whose nudges have all
    * gone finds nothing owed when it runs, and ends.
    */
-  private async ensureSlots(workspaceId: string, slots: ReadonlyMap<string, Date>, now: Date, limitMs: number): Promise<number> {
+  private async ensureSlots(workspaceId: string, slots: ReadonlyMap<string, Date>, limitMs: number): Promise<number> {
     if (slots.size === 0) return 0;
     await this.connected();
     const entries = [...slots.entries()];
@@ -232,6 +232,9 @@ export class BullScheduler implements Scheduler {
       return n === 0;
     });
     if (missing.length === 0) return 0;
+    // Delays from the clock as the jobs go in, not as the sync began: reading the records
+    // took time, and each job would fire that much late.
+    const now = this.clock.now();
     const real = Date.now();
     await within(this.queue.addBulk(missing.map(([id, at]) => {
       const delay = this.delayOf({ dueAt: at }, now);
@@ -250,7 +253,7 @@ export class BullScheduler implements Scheduler {
    * a slot) are found without scanning the delayed set; if it is lost with Redis, stale jobs
    * that survive are refused by the worker's MongoDB check. Returns how many jobs it added.
    */
-  private async reconcile(workspaceId: string, subject: string, desired: Nudge[], now: Date, limitMs: number): Promise<number> {
+  private async reconcile(workspaceId: string, subject: string, desired: Nudge[], limitMs: number): Promise<number> {
     await this.connected();
     const idx = this.indexKey(workspaceId, subject);
     const want = new Map(desired.map((n) => [nudgeJobId(workspaceId, n.key), n]));
@@ -267,10 +270,11 @@ export class BullScheduler implements Scheduler {
       }
       if (!isSlotJob(job.data) && job.data.dueAt !== n.dueAt.toISOString() && (await job.isDelayed())) {
         await (job as Job<SingleNudgeData>).updateData({ ws: workspaceId, key: n.key, dueAt: n.dueAt.toISOString() });
-        await job.changeDelay(this.delayOf(n, now));
+        await job.changeDelay(this.delayOf(n, this.clock.now()));
       }
     })), limitMs * 2);
     if (toAdd.length) {
+      const now = this.clock.now();
       await within(this.queue.addBulk(toAdd.map((n) => ({
         name: n.kind,
         data: { ws: workspaceId, key: n.key, dueAt: n.dueAt.toISOString() },
@@ -281,6 +285,7 @@ export class BullScheduler implements Scheduler {
     if (stale.length) multi.srem(idx, ...stale);
     if (want.size) {
       multi.sadd(idx, ...want.keys());
+      const now = this.clock.now();
       const last = Math.max(...desired.map((n) => this.delayOf(n, now)));
       multi.pexpire(idx, last + 14 * DAY);
     }

@@ -1,9 +1,10 @@
-// The sweeper at the scale of many workspaces, on the real FerretDB and Redis: it reads what
-// it needs for several workspaces in one query each (on FerretDB every filtered query scans
-// the whole collection), and its own schedule does not sweep again the moment it is made.
+// The sweeper and the scheduler at the scale of many workspaces, on the real FerretDB and
+// Redis: a sweep reads what it needs for several workspaces in one query each (on FerretDB
+// every filtered query scans the whole collection), its own schedule does not sweep again the
+// moment it is made, and a sync that takes a while still queues each job for its instant.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
-import { MAINTENANCE_QUEUE, SWEEP_SCHEDULER_ID } from '../../src/queue/nudge.jobs.js';
+import { MAINTENANCE_QUEUE, SWEEP_SCHEDULER_ID, isSlotJob } from '../../src/queue/nudge.jobs.js';
 import { loadWorkspaceNudges } from '../../src/queue/nudge.source.js';
 import { redisUrl } from '../helpers/services.js';
 import { seedWorkspace } from './fixtures/seed.js';
@@ -62,6 +63,25 @@ describe('sweeper', () => {
       expect(await workers.sweepNow()).toBeGreaterThan(0);
     } finally {
       await maintenance.close();
+    }
+  });
+
+  it('queues each slot for its instant as of when the job goes in, not as of when the sync began reading', async () => {
+    // An hour is a second; the clock has moved on an hour once the records are read.
+    const scale = 1 / 3_600;
+    world = await createWorld(import.meta.url, { now: NOW, redisUrl: redisUrl(), timeScale: scale, workers: false });
+    const s = await seedWorkspace(world.store, { submission: SUBMISSION });
+    await world.store.scoped(s.ws).tasks.insert({ ref: 'K-1', consortiumRef: s.consortium.ref, title: 'Pricing', due: new Date('2027-06-16T16:00:00Z'), owner: { kind: 'user', id: 'amara' }, status: 'open', createdBy: 'coord', version: 1 });
+    let reads = 0;
+    const later = new Date(NOW.getTime() + 3_600_000);
+    world.clock.now = () => new Date(reads++ === 0 ? NOW : later);
+    await world.scheduler.syncWorkspace((await world.store.workspaces.get(s.ws))!);
+    const slots = (await world.scheduler.queue.getDelayed(0, 1_000)).filter((j) => isSlotJob(j.data));
+    expect(slots.length).toBeGreaterThan(0);
+    for (const job of slots) {
+      if (!isSlotJob(job.data)) continue;
+      const owed = (new Date(job.data.at).getTime() - later.getTime()) * scale;
+      expect(Math.abs((job.data.runAt ?? 0) - job.timestamp - owed)).toBeLessThan(250);
     }
   });
 });
