@@ -43,6 +43,8 @@ interface Waiter<V> {
 
 /** Grouped reads of one shape: those waiting, and whether a query for the shape is out. */
 interface Batch<V> {
+  /** The tokens and query of the shape, when it is of whole collections (copies alongside may join it). */
+  whole?: { names: readonly string[]; shape: string };
   waiting: Map<string, Waiter<V>>;
   loadMany(groups: ReadGroup[]): Promise<Map<string, V>>;
   empty: V;
@@ -54,6 +56,8 @@ interface Entry {
   token: string;
   /** When its read started. */
   readAt: number;
+  /** When it was last served (or read). */
+  usedAt: number;
   /** When the copy goes, whatever the token: between 3/4 and all of the maximum age after its read. */
   expires: number;
   /** A read of the same query started before this copy goes (see through), until it replaces it. */
@@ -72,6 +76,9 @@ const entryKey = (workspaceId: string, names: readonly string[], query: string):
 
 /** The collection a token belongs to (`interests/T-1` → `interests`), for the metrics. */
 const collectionOf = (names: readonly string[]): string => (names[0] ?? '').split('/')[0] as string;
+
+/** Most copies read again alongside one grouped read (see ReadCache.alongside). */
+const MAX_ALONGSIDE = 500;
 
 /** Longest query description cached; longer ones (huge `in` lists) go to the database. */
 const MAX_KEY = 2_000;
@@ -156,10 +163,12 @@ export class ReadCache {
 
   /**
    * Copies read together (a busy minute's first reads) would all expire together and send
-   * a burst of reads to the database at once; spreading their ages spreads the reads.
+   * a burst of reads to the database at once; spreading their ages spreads the reads. A
+   * grouped read's copies are not spread: reads of them that miss together go together
+   * (see readGrouped), so copies that expire together cost one query.
    */
-  private expiry(now: number): number {
-    return now + this.maxAgeMs * (0.75 + 0.25 * Math.random());
+  private expiry(now: number, grouped: boolean): number {
+    return now + (grouped ? this.maxAgeMs : this.maxAgeMs * (0.75 + 0.25 * Math.random()));
   }
 
   /**
@@ -169,10 +178,10 @@ export class ReadCache {
    * waiting on the database. The new read is tagged with the tokens as they were before it
    * started, as any read is.
    */
-  private readAhead<V>(key: string, hit: Entry, token: string, make: () => Promise<V>, now: number): void {
+  private readAhead<V>(key: string, hit: Entry, token: string, make: () => Promise<V>, now: number, grouped: boolean): void {
     const value = make();
     hit.next = value;
-    const entry: Entry = { token, readAt: now, expires: this.expiry(now), value };
+    const entry: Entry = { token, readAt: now, usedAt: hit.usedAt, expires: this.expiry(now, grouped), value };
     value.then(
       () => {
         if (this.entries.get(key) === hit) this.keep(key, entry);
@@ -188,7 +197,7 @@ export class ReadCache {
    * starts the read) and remembered under the current tokens. Null when the tokens cannot be
    * known (Redis unreachable): the caller reads the database itself.
    */
-  private async through<V>(workspaceId: string, names: readonly string[], query: string, make: () => Promise<V>, freshUntil?: number): Promise<Promise<V> | null> {
+  private async through<V>(workspaceId: string, names: readonly string[], query: string, make: () => Promise<V>, freshUntil?: number, grouped = false): Promise<Promise<V> | null> {
     const collection = collectionOf(names);
     const key = entryKey(workspaceId, names, query);
     const tokens = await this.board.tokens(workspaceId, names);
@@ -203,10 +212,11 @@ export class ReadCache {
     if (hit && hit.token === token && now < hit.expires) {
       this.stats.hits++;
       this.observe(collection, 'hit');
+      hit.usedAt = now;
       // Most recently used last, so eviction takes the least recently used.
       this.entries.delete(key);
       this.entries.set(key, hit);
-      if (freshUntil !== undefined && hit.expires < freshUntil && !hit.next && hit.settled) this.readAhead(key, hit, token, make, now);
+      if (freshUntil !== undefined && hit.expires < freshUntil && !hit.next && hit.settled) this.readAhead(key, hit, token, make, now, grouped);
       return hit.value as Promise<V>;
     }
     // Gone past its age while the read ahead of it is still out: that read is as new as any.
@@ -214,7 +224,7 @@ export class ReadCache {
     this.stats.misses++;
     this.observe(collection, 'miss');
     const value = make();
-    const entry: Entry = { token, readAt: now, expires: this.expiry(now), value };
+    const entry: Entry = { token, readAt: now, usedAt: now, expires: this.expiry(now, grouped), value };
     this.keep(key, entry);
     value.catch(() => {
       if (this.entries.get(key) === entry) this.remove(key);
@@ -251,7 +261,7 @@ export class ReadCache {
       const batchKey = `${collectionOf(names)}\u0000${shape.replace(/"[^"]*"\s*:\s*"[^"]*"/g, '')}\u0000${group.value === undefined ? 'whole' : 'part'}`;
       let batch = this.batches.get(batchKey) as Batch<V> | undefined;
       if (!batch) {
-        batch = { waiting: new Map(), loadMany, empty, busy: false, scheduled: false };
+        batch = { waiting: new Map(), loadMany, empty, busy: false, scheduled: false, ...(group.value === undefined ? { whole: { names, shape } } : {}) };
         this.batches.set(batchKey, batch as Batch<unknown>);
       }
       const gk = groupKey(group);
@@ -268,7 +278,7 @@ export class ReadCache {
         this.schedule(batch as Batch<unknown>);
       }
       return waiter.value;
-    }, freshUntil);
+    }, freshUntil, true);
     return shared ?? ((await loadMany([group])).get(groupKey(group)) ?? empty);
   }
 
@@ -281,17 +291,57 @@ export class ReadCache {
       const waiting = [...batch.waiting.values()];
       batch.waiting = new Map();
       batch.busy = true;
-      batch.loadMany(waiting.map((w) => w.group)).then(
-        (found) => {
-          for (const w of waiting) w.resolve(found.get(groupKey(w.group)) ?? batch.empty);
-        },
-        (err: unknown) => {
-          for (const w of waiting) w.reject(err);
-        },
-      ).finally(() => {
+      this.send(batch, waiting).finally(() => {
         batch.busy = false;
         this.schedule(batch);
       });
+    });
+  }
+
+  /** One query for the waiting reads, and for the copies alongside them that are due a read (see alongside). */
+  private async send(batch: Batch<unknown>, waiting: Waiter<unknown>[]): Promise<void> {
+    const along = batch.whole ? await this.alongside(batch.whole, new Set(waiting.map((w) => w.group.workspaceId))).catch(() => []) : [];
+    const loading = batch.loadMany([...waiting.map((w) => w.group), ...along.map((a) => ({ workspaceId: a.workspaceId }))]);
+    const now = Date.now();
+    for (const a of along) {
+      if (this.entries.get(a.key) !== a.entry || a.entry.next) continue;
+      this.readAhead(a.key, a.entry, a.token, () => loading.then((found) => found.get(a.workspaceId) ?? batch.empty), now, true);
+    }
+    await loading.then(
+      (found) => {
+        for (const w of waiting) w.resolve(found.get(groupKey(w.group)) ?? batch.empty);
+      },
+      (err: unknown) => {
+        for (const w of waiting) w.reject(err);
+      },
+    );
+  }
+
+  /**
+   * Copies of the same whole collection in other workspaces that are in use (served within
+   * the maximum age) and past a third of it, with their tokens as they are now: read again
+   * in the query about to go, they take its age, so the next time they are due they are due
+   * together. On a database that scans the whole collection for any query (FerretDB), the
+   * copies of many workspaces, each falling due at its own time, would otherwise cost a scan
+   * each; here one scan serves them all, for little more than the records sent.
+   */
+  private async alongside(whole: { names: readonly string[]; shape: string }, asked: ReadonlySet<string>): Promise<{ key: string; workspaceId: string; entry: Entry; token: string }[]> {
+    const now = Date.now();
+    const suffix = `\u0000${whole.names[0] ?? ''}\u0000${whole.shape}`;
+    const due: { key: string; workspaceId: string; entry: Entry }[] = [];
+    for (const [key, entry] of this.entries) {
+      if (due.length >= MAX_ALONGSIDE) break;
+      if (!key.endsWith(suffix) || !entry.settled || entry.next) continue;
+      if (now - entry.readAt < this.maxAgeMs / 3 || now - entry.usedAt > this.maxAgeMs) continue;
+      const workspaceId = key.slice(0, -suffix.length);
+      if (asked.has(workspaceId)) continue;
+      due.push({ key, workspaceId, entry });
+    }
+    const tokens = await Promise.all(due.map((d) => this.board.tokens(d.workspaceId, whole.names)));
+    return due.flatMap((d, i) => {
+      const t = tokens[i];
+      // Only a copy still under the tokens it was read with: one whose tokens changed is read by its next reader.
+      return t && t.join('|') === d.entry.token ? [{ ...d, token: t.join('|') }] : [];
     });
   }
 
@@ -311,7 +361,7 @@ export class ReadCache {
     if (patched === null) return this.board.bump(workspaceId, write);
     const token = await this.board.bumpChecked(workspaceId, write, read, entry.token);
     if (token === null || this.entries.get(key) !== entry) return;
-    this.keep(key, { token, readAt: entry.readAt, expires: entry.expires, value: Promise.resolve(patched), settled: { value: patched } });
+    this.keep(key, { token, readAt: entry.readAt, usedAt: entry.usedAt, expires: entry.expires, value: Promise.resolve(patched), settled: { value: patched } });
   }
 
   /** After a write: copies that depend on these tokens, everywhere, are out of date. */

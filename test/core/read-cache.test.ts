@@ -245,6 +245,27 @@ describe('read cache', () => {
     expect(await names()).toEqual(['Changed Behind']);
   });
 
+  it('reads again, alongside a grouped read that goes to the database, other workspaces\' copies in use and past a third of their age', async () => {
+    const [store] = (await processes(1, { cache: { maxAgeMs: 6_000 } })) as [MongoStore];
+    const other = 'cache-ws-2';
+    const names = async (ws: string) => (await store.scoped(ws).orgs.find({})).map((o) => o.name).sort();
+    for (const ws of [WS, other]) await store.scoped(ws).orgs.insert(org('food-bank', 'Food Bank'));
+    expect(await Promise.all([names(WS), names(other)])).toEqual([['Food Bank'], ['Food Bank']]);
+    for (const ws of [WS, other]) await store.connection.collection('organisations').updateOne({ workspaceId: ws, slug: 'food-bank' }, { $set: { name: 'Changed Behind' } });
+    // Still young: a read in one workspace leaves the other's copy as it is.
+    await store.scoped(WS).orgs.insert(org('advice-hub', 'Advice Hub'));
+    expect(await names(WS)).toEqual(['Advice Hub', 'Changed Behind']);
+    expect(await names(other)).toEqual(['Food Bank']);
+    // Past a third of its age and in use: read again with the next query, and served from memory after.
+    await new Promise((r) => setTimeout(r, 2_100));
+    expect(await names(other)).toEqual(['Food Bank']);
+    await store.scoped(WS).orgs.insert(org('food-hub', 'Food Hub'));
+    expect(await names(WS)).toEqual(['Advice Hub', 'Changed Behind', 'Food Hub']);
+    const misses = store.cache?.stats.misses;
+    await waitFor('the copy read alongside', async () => (await names(other)).includes('Changed Behind'), 1_000);
+    expect(store.cache?.stats.misses).toBe(misses);
+  });
+
   it('holds at most maxRecords records, dropping the least recently used results first', async () => {
     const [a] = (await processes(1, { cache: { maxRecords: 5 } })) as [MongoStore];
     const orgs = a.scoped(WS).orgs;
