@@ -32,15 +32,36 @@ function settingsKey(s: Workspace['settings']): string {
 }
 
 /**
+ * Nudges worked out by what of a task they depend on (see taskNudges) and the settings: a
+ * list read again (past its maximum age) holds new objects for the same tasks, and working
+ * out a big workspace's nudges afresh takes tens of milliseconds, at the instant a slot is
+ * due. Nudges name only the task's reference, so equal tasks share them across workspaces.
+ */
+const byContent = new Map<string, readonly Nudge[]>();
+const MAX_BY_CONTENT = 100_000;
+
+function taskContentKey(settings: string, task: Readonly<Task>): string {
+  const time = (d: Date | undefined) => (d instanceof Date ? d.getTime() : String(d));
+  return `${settings}\u0000${task.ref}\u0000${task.version}\u0000${task.status}\u0000${time(task.due)}\u0000${task.snoozedUntil === undefined ? '' : time(task.snoozedUntil)}`;
+}
+
+/**
  * The nudges of a task the read cache shares between callers: a task owes eight or so
  * nudges, each its own job, and all of them need the whole list; it is worked out once
- * per task record and workspace settings. The result is shared too: read it only.
+ * per task record and workspace settings, and once per task content. The result is shared
+ * too: read it only.
  */
 export function nudgesOfSharedTask(ws: Workspace, task: Readonly<Task>): readonly Nudge[] {
   const settings = settingsKey(ws.settings);
   const known = ofShared.get(task);
   if (known && known.settings === settings) return known.nudges;
-  const nudges = nudgesOfTask(ws, task);
+  const key = taskContentKey(settings, task);
+  let nudges = byContent.get(key);
+  if (!nudges) {
+    nudges = nudgesOfTask(ws, task);
+    if (byContent.size >= MAX_BY_CONTENT) byContent.clear();
+    byContent.set(key, nudges);
+  }
   ofShared.set(task, { settings, nudges });
   return nudges;
 }

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { Consortium, HolidayRegion, Task, Tender, WorkspaceSettings } from '../../src/core/domain.js';
+import { calendarFor } from '../../src/core/app.js';
+import type { Consortium, HolidayRegion, Task, Tender, Workspace, WorkspaceSettings } from '../../src/core/domain.js';
 import { digestContent, digestMessage, digestSchedule, digestWeek } from '../../src/core/nudges/digest.policy.js';
 import { countdownMessage, taskNudgeMessage } from '../../src/core/nudges/nudge.message.js';
 import { CATCH_UP_DAYS, countdownNudges, parseNudgeKey, selectPending, taskNudges, type Nudge } from '../../src/core/nudges/nudge.policy.js';
 import { recipientsFor } from '../../src/core/nudges/nudge.recipients.js';
 import { replyText } from '../../src/core/reply.js';
 import { WorkingCalendar } from '../../src/core/time/working-days.js';
+import { nudgesOfSharedTask } from '../../src/queue/nudge.source.js';
+import { defaultSettings } from '../../src/store/mongo.store.js';
 
 const iso = (s: string) => new Date(s);
 
@@ -128,6 +131,32 @@ describe('task nudges', () => {
     const late = taskNudges(task('2027-01-20T17:30:00Z', { snoozedUntil: iso('2027-01-23T10:00:00Z') }), settings, calendar());
     expect(late.filter((x) => x.snoozed).map((x) => [x.kind, x.dueAt.toISOString()])).toEqual([['overdue', '2027-01-25T09:00:00.000Z']]);
     expect(at(late, 'esc')).toBe('2027-01-26T09:00:00.000Z');
+  });
+});
+
+describe('nudges of shared task records', () => {
+  const ws = (reminderDays = [7, 3, 1]): Workspace => ({ id: 'W1', platform: 'console', name: 'W1', settings: { ...defaultSettings('coord'), reminderDays } });
+
+  it('are worked out once per task content, across copies of the record, and afresh when the task or the settings change', () => {
+    const w = ws();
+    const first = nudgesOfSharedTask(w, task('2027-01-20T17:30:00Z', { ref: 'K-81' }));
+    // Another copy of the same record (a list read again): the same nudges, not worked out again.
+    expect(nudgesOfSharedTask(w, task('2027-01-20T17:30:00Z', { ref: 'K-81' }))).toBe(first);
+    expect(at([...first], 'd1')).toBe('2027-01-19T09:00:00.000Z');
+    const changed: [string, Task][] = [
+      ['re-dated', task('2027-01-27T17:30:00Z', { ref: 'K-81', version: 2 })],
+      ['due at another time', task('2027-01-20T12:00:00Z', { ref: 'K-81' })],
+      ['snoozed', task('2027-01-20T17:30:00Z', { ref: 'K-81', snoozedUntil: iso('2027-01-19T14:00:00Z') })],
+      ['finished', task('2027-01-20T17:30:00Z', { ref: 'K-81', status: 'done' })],
+      ['another task', task('2027-01-20T17:30:00Z', { ref: 'K-82' })],
+    ];
+    for (const [what, t] of changed) {
+      const got = nudgesOfSharedTask(w, t);
+      expect(got, what).not.toBe(first);
+      expect(got, what).toEqual(taskNudges(t, w.settings, calendarFor(w.settings)));
+    }
+    const fewer = nudgesOfSharedTask(ws([1]), task('2027-01-20T17:30:00Z', { ref: 'K-81' }));
+    expect(fewer.map((n) => n.slot)).toEqual(['d1', 'd0', 'od', 'esc']);
   });
 });
 
