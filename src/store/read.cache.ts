@@ -77,8 +77,11 @@ const entryKey = (workspaceId: string, names: readonly string[], query: string):
 /** The collection a token belongs to (`interests/T-1` → `interests`), for the metrics. */
 const collectionOf = (names: readonly string[]): string => (names[0] ?? '').split('/')[0] as string;
 
-/** Most copies read again alongside one grouped read (see ReadCache.alongside). */
-const MAX_ALONGSIDE = 500;
+/**
+ * Most records read again alongside one grouped read (see ReadCache.alongside): on a
+ * database that answers from an index, each costs what it would cost read on its own.
+ */
+const MAX_ALONGSIDE_RECORDS = 20_000;
 
 /** Longest query description cached; longer ones (huge `in` lists) go to the database. */
 const MAX_KEY = 2_000;
@@ -329,12 +332,14 @@ export class ReadCache {
     const now = Date.now();
     const suffix = `\u0000${whole.names[0] ?? ''}\u0000${whole.shape}`;
     const due: { key: string; workspaceId: string; entry: Entry }[] = [];
+    let records = 0;
     for (const [key, entry] of this.entries) {
-      if (due.length >= MAX_ALONGSIDE) break;
       if (!key.endsWith(suffix) || !entry.settled || entry.next) continue;
       if (now - entry.readAt < this.maxAgeMs / 3 || now - entry.usedAt > this.maxAgeMs) continue;
       const workspaceId = key.slice(0, -suffix.length);
       if (asked.has(workspaceId)) continue;
+      records += entry.records ?? 0;
+      if (records > MAX_ALONGSIDE_RECORDS) break;
       due.push({ key, workspaceId, entry });
     }
     const tokens = await Promise.all(due.map((d) => this.board.tokens(d.workspaceId, whole.names)));
