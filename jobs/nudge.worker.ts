@@ -36,6 +36,13 @@ export interface NudgeWorkerDeps {
   slotLeadMs?: number;
   /** Aborted when the process starts to close: a slot waiting for its instant goes back to the queue. */
   closing?: AbortSignal;
+  /**
+   * Slots of this process waiting for their instant, and how many may at once. A waiting
+   * slot holds one of the worker's places (its concurrency); past `max`, a slot that has read
+   * what it needs goes back to the queue until its instant instead, so jobs that are due are
+   * not kept waiting behind slots that are early. Unbounded when not given.
+   */
+  waiting?: { count: number; max: number };
 }
 
 /**
@@ -177,7 +184,19 @@ async function waitForInstant(deps: NudgeWorkerDeps, job: Job<NudgeJobData>, dat
   if (ws) await deps.lookups.dueAt(ws, new Date(data.at), { freshUntil: runAt + 5_000 });
   const left = runAt - Date.now();
   if (left <= 0) return;
-  const waited = await delay(left, true, deps.closing ? { signal: deps.closing } : {}).catch(() => false);
+  const waiting = deps.waiting;
+  if (waiting && waiting.count >= waiting.max) {
+    // Enough slots hold places already: this one waits in the queue, its records in memory.
+    await job.moveToDelayed(runAt, token);
+    throw new DelayedError();
+  }
+  if (waiting) waiting.count += 1;
+  let waited: boolean;
+  try {
+    waited = await delay(left, true, deps.closing ? { signal: deps.closing } : {}).catch(() => false);
+  } finally {
+    if (waiting) waiting.count -= 1;
+  }
   if (!waited) {
     // This process is closing: the slot waits in the queue for its instant, for another worker.
     await job.moveToDelayed(runAt, token);

@@ -107,12 +107,15 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   const closing = new AbortController();
   // Every slot waiting for its instant listens for the close: hundreds may, which is no leak.
   setMaxListeners(0, closing.signal);
+  const concurrency = deps.concurrency ?? 50;
   const deliver = nudgeProcessor({
     notifier: deps.notifier, ledger, lookups, log, closing: closing.signal,
+    // Slots early for their instant hold at most half the worker's places.
+    waiting: { count: 0, max: Math.max(1, Math.floor(concurrency / 2)) },
     ...(deps.slotLeadMs !== undefined ? { slotLeadMs: deps.slotLeadMs } : {}),
     ...(deps.onNudge ? { onNudge: deps.onNudge } : {}),
   });
-  const nudges = new Worker<NudgeJobData, NudgeOutcome>(NUDGE_QUEUE, deliver, { ...common, connection: nudgeConn, concurrency: deps.concurrency ?? 50 });
+  const nudges = new Worker<NudgeJobData, NudgeOutcome>(NUDGE_QUEUE, deliver, { ...common, connection: nudgeConn, concurrency });
   nudges.on('failed', (job: Job<NudgeJobData> | undefined, err) => log.warn({ err, job: job?.id, workspaceId: job?.data.ws, attempts: job?.attemptsMade }, 'nudge delivery failed'));
   nudges.on('error', (err) => log.error({ err }, 'nudge worker error'));
 

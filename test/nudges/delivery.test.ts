@@ -149,6 +149,36 @@ describe('nudge delivery', () => {
     expect(count(w.notifier.keys(), 'remind:K-1:1:d3')).toBe(1);
   });
 
+  it('lets slots early for their instant hold at most half the worker\'s places; one past that waits in the queue, and both send at their instant', async () => {
+    // Two places, so one slot may wait holding one; two workspaces owe a reminder at the same instant.
+    world = await createWorld(import.meta.url, { now: NOW, redisUrl: redisUrl(), timeScale: 5e-6, slotAheadMs: 100, slotLeadMs: 1_500, workers: { concurrency: 2 } });
+    const w = world;
+    for (const ws of ['W1', 'W2']) {
+      const s = await seedWorkspace(w.store, { ws, submission: SUBMISSION });
+      expect((await w.say(ws, 'amara', `task add ${s.consortium.ref} "Pricing" due 29/01/2027`)).outcome).toBe('ok');
+    }
+    const slots = (await w.scheduler.queue.getDelayed(0, 100)).filter((j) => isSlotJob(j.data) && j.data.at === '2027-01-26T09:00:00.000Z');
+    expect(slots).toHaveLength(2);
+    const runAt = new Map(slots.map((j) => (isSlotJob(j.data) ? [j.data.ws, j.data.runAt ?? 0] : ['', 0])));
+    // Both have started: one waits holding its place, the other went back to the queue.
+    await eventually('both slots start', async () => {
+      const jobs = await Promise.all(slots.map((j) => w.scheduler.queue.getJob(j.id as string)));
+      return jobs.every((j) => j?.processedOn !== undefined);
+    }, 5_000);
+    expect(Date.now()).toBeLessThan(Math.min(...runAt.values()));
+    const states = await Promise.all(slots.map((j) => w.scheduler.queue.getJobState(j.id as string)));
+    expect(states.sort()).toEqual(['active', 'delayed']);
+    await eventually('both reminders arrive', () => w.notifier.delivered.filter((d) => d.key === 'remind:K-1:1:d3').length === 2, 5_000);
+    await sleep(300);
+    const sent = w.notifier.delivered.filter((d) => d.key === 'remind:K-1:1:d3');
+    expect(sent.map((d) => d.ws).sort()).toEqual(['W1', 'W2']);
+    for (const d of sent) {
+      const due = runAt.get(d.ws) ?? 0;
+      expect(d.at).toBeGreaterThanOrEqual(due);
+      expect(d.at - due).toBeLessThan(1_500);
+    }
+  });
+
   it('shares the work between several workers on one Redis, each nudge delivered once', async () => {
     const byWorker: Record<string, number> = { a: 0, b: 0 };
     world = await createWorld(import.meta.url, { now: NOW, redisUrl: redisUrl(), timeScale: 1e-9, workers: { onNudge: () => void (byWorker.a = (byWorker.a ?? 0) + 1) } });
