@@ -80,9 +80,11 @@ export async function runDigests(deps: DigestDeps, workspaceId: string): Promise
 /**
  * Whether a workspace is owed a digest it has not had this week: its send time has passed
  * and some consortium formed before then has no settled digest. The sweeper uses this to
- * catch up a Monday missed while Redis was down.
+ * catch up a Monday missed while Redis was down. `known`: keys the caller has just read as
+ * settled (the sweep reads every workspace's at once); only digests not among them are
+ * looked up in the ledger, which on FerretDB is a scan of every workspace's records.
  */
-export async function digestOwed(deps: Pick<DigestDeps, 'store' | 'ledger' | 'clock'>, workspaceId: string): Promise<string | null> {
+export async function digestOwed(deps: Pick<DigestDeps, 'store' | 'ledger' | 'clock'>, workspaceId: string, known?: ReadonlySet<string>): Promise<string | null> {
   const ws = await deps.store.workspaces.get(workspaceId);
   if (!ws) return null;
   const now = deps.clock.now();
@@ -90,6 +92,8 @@ export async function digestOwed(deps: Pick<DigestDeps, 'store' | 'ledger' | 'cl
   if (now.getTime() < week.sendAt.getTime()) return null;
   const consortia = (await deps.store.scoped(ws.id).consortia.findShared({})).filter((c) => c.state === 'formed' && c.formedAt && c.formedAt.getTime() < week.sendAt.getTime());
   if (consortia.length === 0) return null;
-  const settled = await deps.ledger.settledKeys(ws.id, consortia.map((c) => digestKey(c.ref, week)));
-  return consortia.some((c) => !settled.has(digestKey(c.ref, week))) ? week.version : null;
+  const unknown = consortia.map((c) => digestKey(c.ref, week)).filter((k) => !known?.has(k));
+  if (unknown.length === 0) return null;
+  const settled = await deps.ledger.settledKeys(ws.id, unknown);
+  return unknown.some((k) => !settled.has(k)) ? week.version : null;
 }

@@ -65,7 +65,7 @@ export async function sweepAll(deps: SweepDeps): Promise<number> {
       added += queued;
       const hasConsortia = (await deps.store.scoped(ws.id).consortia.findShared({})).some((c) => c.state === 'formed');
       await syncDigestScheduler(deps, ws.id, hasConsortia ? digestSchedule(ws.settings) : null);
-      const owed = hasConsortia ? await digestOwed(deps, ws.id) : null;
+      const owed = hasConsortia ? await digestOwed(deps, ws.id, settled.get(ws.id)) : null;
       if (owed) await deps.maintenance.add('digest', { kind: 'digest', ws: ws.id }, { jobId: digestJobId(ws.id, owed, 'catch-up'), removeOnComplete: true, removeOnFail: true });
     } catch (err) {
       failed += 1;

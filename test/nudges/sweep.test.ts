@@ -1,7 +1,8 @@
 // The sweeper and the scheduler at the scale of many workspaces, on the real FerretDB and
 // Redis: a sweep reads what it needs for several workspaces in one query each (on FerretDB
-// every filtered query scans the whole collection), its own schedule does not sweep again the
-// moment it is made, and a sync that takes a while still queues each job for its instant.
+// every filtered query scans the whole collection), the ledger once for all of them, its own
+// schedule does not sweep again the moment it is made, and a sync that takes a while still
+// queues each job for its instant.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { MAINTENANCE_QUEUE, SWEEP_SCHEDULER_ID, isSlotJob } from '../../src/queue/nudge.jobs.js';
@@ -83,5 +84,33 @@ describe('sweeper', () => {
       const owed = (new Date(job.data.at).getTime() - later.getTime()) * scale;
       expect(Math.abs((job.data.runAt ?? 0) - job.timestamp - owed)).toBeLessThan(250);
     }
+  });
+
+  it('reads the ledger once for every workspace\'s sent digests, not once a workspace, and owes none again', async () => {
+    // Wednesday 20 January 2027: this week's digests have gone.
+    world = await createWorld(import.meta.url, { now: new Date('2027-01-20T10:00:00Z'), redisUrl: redisUrl(), timeScale: 1e-9, workers: { sweepOnStart: false } });
+    const ids = ['W1', 'W2', 'W3'];
+    for (const ws of ids) {
+      const s = await seedWorkspace(world.store, { ws, submission: new Date('2027-02-26T12:00:00Z'), conversationId: `CH-${ws}` });
+      // Finished last week: in the digest, and owing no nudge the sweep would check again.
+      await world.store.scoped(ws).tasks.insert({ ref: 'K-1', consortiumRef: s.consortium.ref, title: 'Agreement', due: new Date('2027-01-14T16:00:00Z'), owner: { kind: 'user', id: 'amara' }, status: 'done', doneAt: new Date('2027-01-13T12:00:00Z'), createdBy: 'coord', version: 1 });
+      expect(await world.workers!.digestNow(ws)).toBe(1);
+    }
+    const ledger = world.store.connection.models.NudgeRecord!.collection.collectionName;
+    const ledgerQueries: string[] = [];
+    world.store.connection.set('debug', (collection: string, method: string) => {
+      if (collection === ledger && method !== 'insertMany' && method !== 'insertOne') ledgerQueries.push(method);
+    });
+    await world.workers!.sweepNow();
+    world.store.connection.set('debug', false);
+    expect(ledgerQueries).toHaveLength(1);
+    const q = new Queue(MAINTENANCE_QUEUE, { connection: { url: redisUrl() }, prefix: world.prefix });
+    try {
+      // No digest is caught up: each workspace has had this week's.
+      expect((await q.getJobs(['waiting', 'delayed', 'active', 'prioritized'])).filter((j) => j.id?.startsWith('digest-catch-up'))).toHaveLength(0);
+    } finally {
+      await q.close();
+    }
+    expect(world.notifier.keys().filter((k) => k.startsWith('digest:'))).toHaveLength(3);
   });
 });
