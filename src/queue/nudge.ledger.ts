@@ -24,7 +24,7 @@
 import type { NudgeRecord, Store, WorkspaceData } from '../core/ports.js';
 import { catchUpHorizon, type Nudge } from '../core/nudges/nudge.policy.js';
 import { recipientOfKey, sentToKey } from '../core/nudges/nudge.recipients.js';
-import { ledgerCollection, ledgerWriterFor, type LedgerWriter } from './ledger.writer.js';
+import { ledgerCollection, ledgerWriterFor, type LedgerCollection, type LedgerWriter } from './ledger.writer.js';
 import type { NudgeClaims } from './nudge.claims.js';
 
 const DONE = '#done';
@@ -59,6 +59,8 @@ export type Claim =
 
 export class NudgeLedger {
   private readonly writer: LedgerWriter;
+  /** settledKeys questions gathering in this turn of the event loop. */
+  private readonly asked: { workspaceId: string; keys: readonly string[]; resolve(s: Set<string>): void; reject(e: unknown): void }[] = [];
 
   constructor(
     private readonly store: Store,
@@ -137,8 +139,47 @@ export class NudgeLedger {
     return new Set(found.map((e) => recipientOfKey(e.key)).filter((r): r is string => r !== null));
   }
 
-  /** Keys among `keys` that need nothing more: delivered, or settled without sending. */
-  async settledKeys(workspaceId: string, keys: readonly string[]): Promise<Set<string>> {
+  /**
+   * Keys among `keys` that need nothing more: delivered, or settled without sending. With
+   * the MongoDB store, the questions asked in one turn of the event loop (the workspaces of a
+   * sweep checking their late nudges again, together) go as one query naming them all: on
+   * FerretDB each query scans every workspace's records, whatever its filter.
+   */
+  settledKeys(workspaceId: string, keys: readonly string[]): Promise<Set<string>> {
+    if (keys.length === 0) return Promise.resolve(new Set());
+    const collection = ledgerCollection(this.store);
+    if (!collection || typeof workspaceId !== 'string' || workspaceId === '') return this.settledKeysOf(workspaceId, keys);
+    return new Promise<Set<string>>((resolve, reject) => {
+      this.asked.push({ workspaceId, keys, resolve, reject });
+      if (this.asked.length === 1) setImmediate(() => void this.askTogether(collection));
+    });
+  }
+
+  private async askTogether(collection: LedgerCollection): Promise<void> {
+    const asked = this.asked.splice(0);
+    try {
+      const settled = new Map<string, Set<string>>();
+      const pairs = asked.flatMap((a) => a.keys.map((key) => ({ workspaceId: a.workspaceId, key })));
+      for (let i = 0; i < pairs.length; i += CHUNK) {
+        const chunk = pairs.slice(i, i + CHUNK);
+        const ids = [...new Set(chunk.map((p) => p.workspaceId))];
+        const keys = [...new Set(chunk.map((p) => p.key))];
+        const records = await collection.find({ workspaceId: { $in: ids }, key: { $in: [...keys, ...keys.map((k) => k + DONE)] } }, { projection: { workspaceId: 1, key: 1, attempts: 1, _id: 0 } }).toArray();
+        for (const e of records) {
+          const k = settledKey(e);
+          if (k === null) continue;
+          const set = settled.get(e.workspaceId) ?? new Set<string>();
+          settled.set(e.workspaceId, set.add(k));
+        }
+      }
+      for (const a of asked) a.resolve(new Set(a.keys.filter((k) => settled.get(a.workspaceId)?.has(k))));
+    } catch (err) {
+      for (const a of asked) a.reject(err);
+    }
+  }
+
+  /** settledKeys through the store's scoped collections, a query per chunk of keys. */
+  private async settledKeysOf(workspaceId: string, keys: readonly string[]): Promise<Set<string>> {
     const out = new Set<string>();
     const data = this.data(workspaceId);
     for (let i = 0; i < keys.length; i += CHUNK) {

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { MAINTENANCE_QUEUE, SWEEP_SCHEDULER_ID, isSlotJob } from '../../src/queue/nudge.jobs.js';
+import { NudgeLedger } from '../../src/queue/nudge.ledger.js';
 import { loadWorkspaceNudges } from '../../src/queue/nudge.source.js';
 import { redisUrl } from '../helpers/services.js';
 import { seedWorkspace } from './fixtures/seed.js';
@@ -112,5 +113,29 @@ describe('sweeper', () => {
       await q.close();
     }
     expect(world.notifier.keys().filter((k) => k.startsWith('digest:'))).toHaveLength(3);
+  });
+
+  it('checks the late nudges of the workspaces it sweeps together in one read of the ledger, and queues each once', async () => {
+    world = await createWorld(import.meta.url, { now: NOW, redisUrl: redisUrl(), timeScale: 1e-6, workers: { sweepOnStart: false } });
+    const ids = ['W1', 'W2', 'W3'];
+    for (const ws of ids) {
+      const s = await seedWorkspace(world.store, { ws, submission: SUBMISSION });
+      // Due last Friday at 17:30: its "due today" reminder is late.
+      await world.store.scoped(ws).tasks.insert({ ref: 'K-1', consortiumRef: s.consortium.ref, title: 'Pricing', due: new Date('2027-06-11T16:30:00Z'), owner: { kind: 'user', id: 'amara' }, status: 'open', createdBy: 'coord', version: 1 });
+    }
+    // W2's was settled already: it is not queued.
+    await new NudgeLedger(world.store).settle('W2', [{ key: 'remind:K-1:1:d0', kind: 'remind', subject: 'K-1', version: '1', slot: 'd0', dueAt: new Date('2027-06-11T08:00:00Z'), audience: 'owner' }], NOW);
+    await world.scheduler.queue.obliterate({ force: true });
+    const ledger = world.store.connection.models.NudgeRecord!.collection.collectionName;
+    const ledgerQueries: string[] = [];
+    world.store.connection.set('debug', (collection: string, method: string) => {
+      if (collection === ledger && method === 'find') ledgerQueries.push(method);
+    });
+    await world.workers!.sweepNow();
+    world.store.connection.set('debug', false);
+    // One read of every workspace's ledger, one of the late nudges of all three.
+    expect(ledgerQueries).toHaveLength(2);
+    const late = (await world.scheduler.queue.getJobs(['waiting', 'delayed', 'active', 'prioritized'])).filter((j) => !isSlotJob(j.data) && j.data.key === 'remind:K-1:1:d0');
+    expect(late.map((j) => j.data.ws).sort()).toEqual(['W1', 'W3']);
   });
 });
