@@ -153,10 +153,15 @@ async function deliverOne(deps: NudgeWorkerDeps, ws: Workspace, now: Current | n
   return { kind: 'done', outcome: 'delivered', recorded };
 }
 
-/** Another worker holds a fresh claim: the job comes back when that claim would have gone stale. */
-async function comeBackAt(job: Job<NudgeJobData>, token: string | undefined, retryAt: Date): Promise<never> {
-  await job.moveToDelayed(retryAt.getTime() + 50, token);
+/** Puts the job back in the queue until `at` (epoch ms); BullMQ learns of it from the DelayedError. */
+async function backInQueue(job: Job<NudgeJobData>, token: string | undefined, at: number): Promise<never> {
+  await job.moveToDelayed(at, token);
   throw new DelayedError();
+}
+
+/** Another worker holds a fresh claim: the job comes back when that claim would have gone stale. */
+function comeBackAt(job: Job<NudgeJobData>, token: string | undefined, retryAt: Date): Promise<never> {
+  return backInQueue(job, token, retryAt.getTime() + 50);
 }
 
 async function processSingle(deps: NudgeWorkerDeps, job: Job<NudgeJobData>, data: SingleNudgeData, token?: string): Promise<NudgeOutcome> {
@@ -175,21 +180,15 @@ async function processSingle(deps: NudgeWorkerDeps, job: Job<NudgeJobData>, data
  */
 async function waitForInstant(deps: NudgeWorkerDeps, job: Job<NudgeJobData>, data: SlotNudgeData, runAt: number, token?: string): Promise<void> {
   const lead = deps.slotLeadMs ?? SLOT_LEAD_MS;
-  if (runAt - Date.now() > lead + 1_000) {
-    await job.moveToDelayed(runAt - lead, token);
-    throw new DelayedError();
-  }
+  if (runAt - Date.now() > lead + 1_000) return backInQueue(job, token, runAt - lead);
   const ws = await deps.lookups.workspace(data.ws);
   // Copies that would be gone by the instant are read again now, so the instant finds them in memory.
   if (ws) await deps.lookups.dueAt(ws, new Date(data.at), { freshUntil: runAt + 5_000 });
   const left = runAt - Date.now();
   if (left <= 0) return;
   const waiting = deps.waiting;
-  if (waiting && waiting.count >= waiting.max) {
-    // Enough slots hold places already: this one waits in the queue, its records in memory.
-    await job.moveToDelayed(runAt, token);
-    throw new DelayedError();
-  }
+  // Enough slots hold places already: this one waits in the queue, its records in memory.
+  if (waiting && waiting.count >= waiting.max) return backInQueue(job, token, runAt);
   if (waiting) waiting.count += 1;
   let waited: boolean;
   try {
@@ -197,11 +196,8 @@ async function waitForInstant(deps: NudgeWorkerDeps, job: Job<NudgeJobData>, dat
   } finally {
     if (waiting) waiting.count -= 1;
   }
-  if (!waited) {
-    // This process is closing: the slot waits in the queue for its instant, for another worker.
-    await job.moveToDelayed(runAt, token);
-    throw new DelayedError();
-  }
+  // This process is closing: the slot waits in the queue for its instant, for another worker.
+  if (!waited) return backInQueue(job, token, runAt);
 }
 
 /**

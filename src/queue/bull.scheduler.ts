@@ -273,8 +273,9 @@ export class BullScheduler implements Scheduler {
         await job.changeDelay(this.delayOf(n, this.clock.now()));
       }
     })), limitMs * 2);
+    // Delays from the clock as the jobs go in (see ensureSlots).
+    const now = this.clock.now();
     if (toAdd.length) {
-      const now = this.clock.now();
       await within(this.queue.addBulk(toAdd.map((n) => ({
         name: n.kind,
         data: { ws: workspaceId, key: n.key, dueAt: n.dueAt.toISOString() },
@@ -285,7 +286,6 @@ export class BullScheduler implements Scheduler {
     if (stale.length) multi.srem(idx, ...stale);
     if (want.size) {
       multi.sadd(idx, ...want.keys());
-      const now = this.clock.now();
       const last = Math.max(...desired.map((n) => this.delayOf(n, now)));
       multi.pexpire(idx, last + 14 * DAY);
     }

@@ -17,8 +17,6 @@ export function nudgesOfTask(ws: Workspace, task: Task): Nudge[] {
   return taskNudges(task, ws.settings, workspaceCalendar(ws));
 }
 
-/** Nudges worked out for records that are shared (not copied) and so never change. */
-const ofShared = new WeakMap<object, { settings: string; nudges: readonly Nudge[] }>();
 /** What of a workspace's settings its nudges depend on, worked out once per settings record. */
 const settingsKeys = new WeakMap<object, string>();
 
@@ -47,22 +45,17 @@ function taskContentKey(settings: string, task: Readonly<Task>): string {
 
 /**
  * The nudges of a task the read cache shares between callers: a task owes eight or so
- * nudges, each its own job, and all of them need the whole list; it is worked out once
- * per task record and workspace settings, and once per task content. The result is shared
- * too: read it only.
+ * nudges, each its own job, and all of them need the whole list; they are worked out once
+ * per task content and workspace settings. The result is shared too: read it only.
  */
 export function nudgesOfSharedTask(ws: Workspace, task: Readonly<Task>): readonly Nudge[] {
-  const settings = settingsKey(ws.settings);
-  const known = ofShared.get(task);
-  if (known && known.settings === settings) return known.nudges;
-  const key = taskContentKey(settings, task);
+  const key = taskContentKey(settingsKey(ws.settings), task);
   let nudges = byContent.get(key);
   if (!nudges) {
     nudges = nudgesOfTask(ws, task);
     if (byContent.size >= MAX_BY_CONTENT) byContent.clear();
     byContent.set(key, nudges);
   }
-  ofShared.set(task, { settings, nudges });
   return nudges;
 }
 

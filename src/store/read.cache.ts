@@ -308,7 +308,7 @@ export class ReadCache {
     const now = Date.now();
     for (const a of along) {
       if (this.entries.get(a.key) !== a.entry || a.entry.next) continue;
-      this.readAhead(a.key, a.entry, a.token, () => loading.then((found) => found.get(a.workspaceId) ?? batch.empty), now, true);
+      this.readAhead(a.key, a.entry, a.entry.token, () => loading.then((found) => found.get(a.workspaceId) ?? batch.empty), now, true);
     }
     await loading.then(
       (found) => {
@@ -328,7 +328,7 @@ export class ReadCache {
    * copies of many workspaces, each falling due at its own time, would otherwise cost a scan
    * each; here one scan serves them all, for little more than the records sent.
    */
-  private async alongside(whole: { names: readonly string[]; shape: string }, asked: ReadonlySet<string>): Promise<{ key: string; workspaceId: string; entry: Entry; token: string }[]> {
+  private async alongside(whole: { names: readonly string[]; shape: string }, asked: ReadonlySet<string>): Promise<{ key: string; workspaceId: string; entry: Entry }[]> {
     const now = Date.now();
     const suffix = `\u0000${whole.names[0] ?? ''}\u0000${whole.shape}`;
     const due: { key: string; workspaceId: string; entry: Entry }[] = [];
@@ -343,11 +343,8 @@ export class ReadCache {
       due.push({ key, workspaceId, entry });
     }
     const tokens = await Promise.all(due.map((d) => this.board.tokens(d.workspaceId, whole.names)));
-    return due.flatMap((d, i) => {
-      const t = tokens[i];
-      // Only a copy still under the tokens it was read with: one whose tokens changed is read by its next reader.
-      return t && t.join('|') === d.entry.token ? [{ ...d, token: t.join('|') }] : [];
-    });
+    // Only a copy still under the tokens it was read with: one whose tokens changed is read by its next reader.
+    return due.filter((d, i) => tokens[i]?.join('|') === d.entry.token);
   }
 
   /**
